@@ -1,0 +1,40 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+export FLASK_APP := service
+
+.PHONY: run test setup system-deps bench lint clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+setup: system-deps $(VENV)/.installed
+
+run: setup
+	$(VENV)/bin/flask init-db
+	$(VENV)/bin/flask demo-data
+	@echo ""
+	@echo "Service prêt : http://127.0.0.1:$(PORT)"
+	FLASK_HTTPS=false $(VENV)/bin/flask run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+bench: setup
+	$(PY) -m bench
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) generated .pytest_cache

@@ -1,0 +1,1 @@
+"""WTForms classes with French labels; this package imports nothing from service/."""

@@ -1,0 +1,54 @@
+"""Document service for Logement d'abord teams: create_app builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from service import config
+from service.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    config.load(app, overrides)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from service import models  # noqa: F401  (register every table with SQLAlchemy)
+    from service.api import init_api
+    from service.auth.session import init_login
+    from service.cli import register_cli
+    from service.documents.flow import document_registered
+    from service.referrals.service import on_registered
+    from service.web import register_web
+
+    init_login(app)
+    register_web(app)
+    init_api(app)
+    register_cli(app)
+    document_registered.connect(on_registered)
+    _sqlite_pragmas(app)
+    return app
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """WAL + synchronous=FULL + foreign keys: SQLite as durable as it can be (SECURITY C2)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()

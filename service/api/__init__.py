@@ -1,0 +1,26 @@
+"""JSON API (flask-smorest, OpenAPI 3 at /api/v1/openapi.json), bearer-token authentication."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from service.extensions import csrf
+
+api = Api()
+
+
+def init_api(app: Flask) -> None:
+    from service.api import fiches
+
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "info": {"description": "Fiches de lien et registre des documents. Authentification : "
+                                "en-tête « Authorization: Bearer <jeton> » (jeton créé dans "
+                                "« Mon compte »)."},
+    })
+    api.init_app(app)
+    api.register_blueprint(fiches.blp)
+    # Bearer tokens only, never cookies: cross-site requests cannot carry them, so no CSRF.
+    csrf.exempt(fiches.blp)

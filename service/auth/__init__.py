@@ -1,0 +1,1 @@
+"""Accounts, structures, roles and the access policy."""

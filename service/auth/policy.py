@@ -1,0 +1,75 @@
+"""The one place that decides who may do what; views ask here and answer 404 when denied."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from service.auth import roles as R
+
+# Which roles may start and edit which kind of document.
+CREATORS = {
+    "fiche_de_lien": (R.ORIENTEUR,),
+}
+HOUSEHOLD_READERS = (R.PLATEFORME, R.ADMIN, *R.TEAM_ROLES)
+# Social content (fiche de lien) is not for gestion locative (DOMAIN.md §8.5).
+SOCIAL_DOCUMENT_READERS = (R.PLATEFORME, R.ADMIN, R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)
+
+
+def has_role(user, *allowed: str) -> bool:
+    return bool(user and user.is_authenticated and user.role in allowed)
+
+
+def can_create(user, kind_key: str) -> bool:
+    return has_role(user, *CREATORS.get(kind_key, ()))
+
+
+def can_edit_draft(user, draft) -> bool:
+    return can_create(user, draft.kind) and draft.structure_id == user.structure_id
+
+
+def can_view_household(user, household) -> bool:
+    if has_role(user, R.PLATEFORME, R.ADMIN):
+        return True
+    return has_role(user, *R.TEAM_ROLES) and household.team_structure_id == user.structure_id
+
+
+def can_view_referral(user, referral) -> bool:
+    if has_role(user, R.PLATEFORME, R.ADMIN):
+        return True
+    if has_role(user, R.ORIENTEUR):
+        return referral.structure_id == user.structure_id
+    return False
+
+
+def can_decide(user) -> bool:
+    return has_role(user, R.PLATEFORME)
+
+
+def can_read_series(user, series, referral=None, household=None) -> bool:
+    """Read a document's versions: its author structure, or through its household or referral."""
+    if series.kind == "fiche_de_lien":
+        if has_role(user, R.ORIENTEUR):
+            return series.structure_id == user.structure_id
+        if has_role(user, R.PLATEFORME, R.ADMIN):
+            return True
+        return (household is not None and has_role(user, *SOCIAL_DOCUMENT_READERS)
+                and can_view_household(user, household))
+    if household is not None:
+        return can_view_household(user, household)
+    return has_role(user, R.ADMIN) or (
+        user.is_authenticated and series.structure_id == user.structure_id
+    )
+
+
+def can_list_households(user) -> bool:
+    return has_role(user, *HOUSEHOLD_READERS)
+
+
+def can_use_inbox(user) -> bool:
+    return has_role(user, R.PLATEFORME, R.ADMIN)
+
+
+def require(condition: bool) -> None:
+    """Deny as 404: an object one may not see does not exist for them (DESIGN.md §5)."""
+    if not condition:
+        abort(404)

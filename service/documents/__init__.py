@@ -1,0 +1,1 @@
+"""The generic document flow: draft, finalise, render, register."""

@@ -1,0 +1,1 @@
+"""Households (ménages) admitted to the scheme and their members."""

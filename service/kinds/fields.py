@@ -1,0 +1,151 @@
+"""marshmallow fields with French error messages and the text hygiene every kind needs."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import fields, validate
+
+# XML 1.0 forbids these; they arrive pasted from PDFs. Tab and newline are kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+REQUIRED = "Ce champ est obligatoire."
+MESSAGES = {
+    "required": REQUIRED,
+    "null": REQUIRED,
+    "invalid": "Valeur non valide.",
+}
+SHORT = 200
+LONG = 6000
+
+
+def clean_text(value: str) -> str:
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+class Text(fields.String):
+    """A string with control characters removed; empty means missing."""
+
+    default_error_messages = {**MESSAGES, "invalid": "Texte non valide."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = clean_text(super()._deserialize(value, attr, data, **kwargs))
+        if not text and self.required:
+            raise self.make_error("required")
+        return text or None
+
+    def _validate(self, value):
+        if value is not None:  # an empty optional answer is not checked against the list
+            super()._validate(value)
+
+
+def text(required: bool = False, max_length: int = SHORT, **kw) -> Text:
+    return Text(
+        required=required,
+        allow_none=not required,
+        validate=validate.Length(
+            max=max_length, error=f"{max_length} caractères au maximum."
+        ),
+        **kw,
+    )
+
+
+def choice(choices, required: bool = False) -> Text:
+    codes = [c for c, _ in choices]
+    return Text(
+        required=required,
+        allow_none=not required,
+        validate=validate.OneOf(codes, error="Choisissez une valeur dans la liste."),
+    )
+
+
+def choices(choices, required: bool = False, max_items: int = 30) -> fields.List:
+    codes = [c for c, _ in choices]
+    return fields.List(
+        Text(validate=validate.OneOf(codes, error="Valeur non reconnue.")),
+        required=required,
+        **({} if required else {"load_default": list}),
+        validate=validate.Length(
+            min=1 if required else 0,
+            max=max_items,
+            error="Cochez au moins une case." if required else "Trop de valeurs.",
+        ),
+        error_messages=MESSAGES,
+    )
+
+
+class FrDate(fields.Date):
+    default_error_messages = {**MESSAGES, "invalid": "Date non valide (jj/mm/aaaa)."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value in ("", None):
+            if self.required:
+                raise self.make_error("required")
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def date_field(required: bool = False) -> FrDate:
+    return FrDate(required=required, allow_none=not required)
+
+
+class Money(fields.Decimal):
+    """Decimal euros; accepts '1 234,56' as typed in France."""
+
+    default_error_messages = {**MESSAGES, "invalid": "Montant non valide (ex. : 1 234,56)."}
+
+    def __init__(self, **kw):
+        super().__init__(places=2, as_string=True, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value in ("", None):
+            if self.required:
+                raise self.make_error("required")
+            return None
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f€]", "", value).replace(",", ".")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def money(required: bool = False) -> Money:
+    return Money(
+        required=required,
+        allow_none=not required,
+        validate=validate.Range(min=0, max=1_000_000, error="Montant hors limites."),
+    )
+
+
+class FrInteger(fields.Integer):
+    default_error_messages = {**MESSAGES, "invalid": "Nombre entier attendu."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value in ("", None):
+            if self.required:
+                raise self.make_error("required")
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def integer(required: bool = False, minimum: int = 0, maximum: int = 120) -> FrInteger:
+    return FrInteger(
+        required=required,
+        allow_none=not required,
+        validate=validate.Range(
+            min=minimum, max=maximum, error=f"Entre {minimum} et {maximum}."
+        ),
+    )
+
+
+def nested_list(schema, required: bool = False, min_items: int = 0, max_items: int = 20):
+    return fields.List(
+        fields.Nested(schema),
+        required=required,
+        **({} if required else {"load_default": list}),
+        validate=validate.Length(
+            min=min_items,
+            max=max_items,
+            error=f"Entre {min_items} et {max_items} lignes." if min_items else
+            f"{max_items} lignes au maximum.",
+        ),
+        error_messages=MESSAGES,
+    )

@@ -1,0 +1,1 @@
+"""The Plateforme's handling of received fiches de lien: inbox and decisions."""

@@ -1,0 +1,90 @@
+"""Referral rules: create on submission, record decisions, admit into a household."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from service.documents.models import DocumentSeries
+from service.extensions import db
+from service.households.models import Household, Person
+from service.ids import new_id
+from service.referrals.models import RECUE, Referral, ReferralDecision
+from service.registry import audit
+from service.registry.models import RegistryEntry
+from service.timeutil import today_paris, utcnow
+
+
+def on_registered(app, *, entry, draft, user, loaded, **_):
+    """Receiver of document_registered: a new fiche de lien is a new referral."""
+    if entry.kind != "fiche_de_lien":
+        return
+    label = f"{loaded['menage']['demandeur']['prenom']} {loaded['menage']['demandeur']['nom']}"
+    referral = db.session.execute(
+        select(Referral).where(Referral.series_id == entry.series_id)
+    ).scalar_one_or_none()
+    if referral is None:
+        db.session.add(Referral(id=new_id(), series_id=entry.series_id,
+                                structure_id=entry.structure_id, created_by_id=user.id,
+                                status=RECUE, applicant_label=label[:200]))
+    else:
+        referral.applicant_label = label[:200]
+
+
+def latest_entry(series_id: str) -> RegistryEntry:
+    return db.session.execute(
+        select(RegistryEntry).where(RegistryEntry.series_id == series_id)
+        .order_by(RegistryEntry.version.desc()).limit(1)
+    ).scalar_one()
+
+
+def decide(referral: Referral, decision: str, user, *, reason=None, comment=None,
+           team_structure_id=None) -> Household | None:
+    """Record a decision; admitting creates the household and its members once."""
+    referral.status = decision
+    referral.decision_reason = reason if decision == "refuse" else None
+    referral.decision_comment = comment
+    referral.decided_at = utcnow()
+    referral.decided_by_id = user.id
+    db.session.add(ReferralDecision(id=new_id(), referral_id=referral.id, decision=decision,
+                                    reason=referral.decision_reason, comment=comment,
+                                    by_id=user.id))
+    household = None
+    if decision == "admis" and referral.household_id is None:
+        household = _admit(referral, team_structure_id)
+    audit.record("decide", "referral", referral.id, referral.household_id, user=user,
+                 decision=decision)
+    db.session.commit()
+    return household
+
+
+def _admit(referral: Referral, team_structure_id: str | None) -> Household:
+    snapshot = latest_entry(referral.series_id).snapshot
+    year = today_paris().year
+    number = (db.session.execute(
+        select(func.max(Household.number)).where(Household.year == year)
+    ).scalar() or 0) + 1
+    household = Household(id=new_id(), reference=f"BA-{year}-{number:04d}", year=year,
+                          number=number, composition=snapshot["menage"]["typologie"],
+                          team_structure_id=team_structure_id)
+    menage = snapshot["menage"]
+    people = [("demandeur", menage["demandeur"])] + [
+        ("co_demandeur", p) for p in menage.get("co_demandeurs", [])]
+    position = 0
+    for role, p in people:
+        household.members.append(Person(
+            id=new_id(), position=position, role=role, nom=p["nom"], prenom=p["prenom"],
+            sexe=p.get("sexe"), date_naissance=date.fromisoformat(p["date_naissance"])))
+        position += 1
+    for child in menage.get("enfants", []):
+        household.members.append(Person(id=new_id(), position=position, role="enfant",
+                                        prenom=child["prenom"], sexe=child.get("sexe"),
+                                        age=child.get("age")))
+        position += 1
+    db.session.add(household)
+    db.session.flush()
+    referral.household_id = household.id
+    series = db.session.get(DocumentSeries, referral.series_id)
+    series.household_id = household.id
+    return household

@@ -1,0 +1,1 @@
+"""The registry: content-addressed blobs, append-only rows, integrity check, audit log."""

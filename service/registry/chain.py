@@ -1,0 +1,30 @@
+"""Row hashes: each registry row hashes its canonical content with its predecessor's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+GENESIS = "0" * 64
+
+CHAINED_FIELDS = (
+    "id", "seq", "series_id", "kind", "version", "supersedes_id", "status", "title",
+    "snapshot_sha256", "template_sha256", "pdf_sha256", "pdf_size", "docx_sha256", "docx_size",
+    "created_by_id", "structure_id", "idempotency_key",
+)
+
+
+def canonical(value) -> bytes:
+    """Stable JSON: sorted keys, no spaces, UTF-8; used for snapshots and rows alike."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str).encode()
+
+
+def sha256_json(value) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def row_hash(prev_hash: str, fields: dict, created_at_iso: str) -> str:
+    content = {name: fields.get(name) for name in CHAINED_FIELDS}
+    content["created_at"] = created_at_iso
+    return hashlib.sha256(prev_hash.encode() + canonical(content)).hexdigest()

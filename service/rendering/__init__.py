@@ -1,0 +1,1 @@
+"""Rendering: Jinja environment, French formatting, DOCX and PDF output. No Flask, no DB."""

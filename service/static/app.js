@@ -1,0 +1,99 @@
+/* Progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+
+  // Show a conditional field only when its controlling answer applies: data-show-if="name=v1,v2".
+  function controlValue(form, name) {
+    var inputs = form.querySelectorAll('[name="' + name + '"], [name$="-' + name + '"]');
+    for (var i = 0; i < inputs.length; i++) {
+      var el = inputs[i];
+      if ((el.type === "radio" || el.type === "checkbox")) { if (el.checked) return el.value; }
+      else return el.value;
+    }
+    return "";
+  }
+  function refreshConditions(form) {
+    form.querySelectorAll("div[data-show-if]").forEach(function (group) {
+      var parts = group.getAttribute("data-show-if").split("=");
+      var allowed = parts[1].split(",");
+      group.hidden = allowed.indexOf(controlValue(form, parts[0])) === -1;
+    });
+  }
+
+  // Autosave: debounce input, POST the form, show « Enregistré à 14 h 32 » or a retry alert.
+  function setupAutosave(form) {
+    var url = form.getAttribute("data-autosave");
+    var status = form.querySelector("[data-autosave-status]");
+    var timer = null, saving = false, pending = false;
+    function show(message, isError) {
+      status.textContent = message;
+      status.classList.toggle("is-error", !!isError);
+      if (isError) {
+        var retry = document.createElement("button");
+        retry.type = "button"; retry.className = "button button-secondary button-small";
+        retry.textContent = "Réessayer l'enregistrement";
+        retry.addEventListener("click", save);
+        status.appendChild(document.createTextNode(" "));
+        status.appendChild(retry);
+        status.setAttribute("role", "alert");
+        retry.focus();
+      } else { status.setAttribute("role", "status"); }
+    }
+    function refreshToken() {
+      return fetch("/jeton-csrf", {headers: {"X-Requested-With": "fetch"}, credentials: "same-origin"})
+        .then(function (r) { if (!r.ok) throw new Error("auth"); return r.json(); })
+        .then(function (j) { form.querySelectorAll('input[name="csrf_token"]').forEach(function (i) { i.value = j.csrf_token; }); });
+    }
+    function save() {
+      if (saving) { pending = true; return; }
+      saving = true;
+      var body = new FormData(form);
+      body.delete("action");
+      fetch(url, {method: "POST", body: body, credentials: "same-origin",
+                  headers: {"X-Requested-With": "fetch", "X-CSRFToken": form.querySelector('input[name="csrf_token"]').value}})
+        .then(function (r) {
+          return r.json().catch(function () { return {}; }).then(function (j) { return {status: r.status, body: j}; });
+        })
+        .then(function (res) {
+          if (res.status === 200) {
+            form.querySelector('input[name="version"]').value = res.body.version;
+            show(res.body.message, false);
+          } else if (res.status === 400 && res.body.csrf) {
+            return refreshToken().then(save, function () {
+              show("Votre session a expiré. Reconnectez-vous dans un autre onglet (vos réponses restent sur cette page), puis réessayez.", true);
+            });
+          } else if (res.status === 401) {
+            show("Votre session a expiré. Reconnectez-vous dans un autre onglet (vos réponses restent sur cette page), puis réessayez.", true);
+          } else {
+            show(res.body.message || "L'enregistrement a échoué.", true);
+          }
+        })
+        .catch(function () { show("L'enregistrement a échoué (connexion perdue ?). Vos réponses restent sur cette page.", true); })
+        .then(function () { saving = false; if (pending) { pending = false; save(); } });
+    }
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 1200); });
+    form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(save, 300); });
+    window.addEventListener("pagehide", function () { if (timer) { clearTimeout(timer); save(); } });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("[data-show-if]")) {
+        refreshConditions(form);
+        form.addEventListener("change", function () { refreshConditions(form); });
+      }
+      if (form.hasAttribute("data-autosave")) setupAutosave(form);
+      if (form.hasAttribute("data-once")) {
+        form.addEventListener("submit", function () {
+          var b = form.querySelector("button[type=submit]");
+          setTimeout(function () { b.disabled = true; b.textContent = "Envoi en cours…"; }, 0);
+        });
+      }
+      if (form.hasAttribute("data-confirm")) {
+        form.addEventListener("submit", function (e) { if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault(); });
+      }
+    });
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) summary.focus();
+  });
+})();

@@ -1,0 +1,85 @@
+"""Login, logout and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlparse
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from forms.auth import LoginForm, TokenForm
+from service.auth.models import ApiToken
+from service.auth.session import authenticate
+from service.extensions import db
+from service.registry import audit
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only relative paths on this site (SECURITY F11)."""
+    if not target:
+        return None
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    form = LoginForm(request.form)
+    error = None
+    if request.method == "POST":
+        user, error = authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    status = 200 if error is None else 401
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/deconnexion", methods=["POST"])
+@login_required
+def logout():
+    current_user.session_nonce = secrets.token_hex(16)  # the old cookie stops working
+    audit.record("logout", "user", current_user.id)
+    db.session.commit()
+    logout_user()
+    flash("Vous êtes déconnecté·e.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte", methods=["GET", "POST"])
+@login_required
+def account():
+    form = TokenForm(request.form)
+    new_token = None
+    if request.method == "POST":
+        name = (form.name.data or "").strip()[:100] or "Jeton d'API"
+        row, new_token = ApiToken.issue(current_user, name)
+        db.session.add(row)
+        audit.record("create", "api_token", row.id)
+        db.session.commit()
+    tokens = db.session.execute(
+        select(ApiToken).where(ApiToken.user_id == current_user.id,
+                               ApiToken.revoked_at.is_(None)).order_by(ApiToken.created_at)
+    ).scalars().all()
+    return render_template("auth/account.html", form=form, tokens=tokens, new_token=new_token)
+
+
+@bp.route("/compte/jetons/<token_id>/revoquer", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    from service.auth.policy import require
+    from service.timeutil import utcnow
+
+    token = db.session.get(ApiToken, token_id)
+    require(token is not None and token.user_id == current_user.id)
+    token.revoked_at = utcnow()
+    audit.record("revoke", "api_token", token.id)
+    db.session.commit()
+    flash("Le jeton a été révoqué.", "info")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,197 @@
+"""Generic draft pages: task list, one page per section, autosave, check answers, submit."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+
+from service import kinds
+from service.auth.policy import can_create, can_edit_draft, require
+from service.documents import flow
+from service.documents.models import DRAFT, Draft
+from service.extensions import db
+from service.rendering.formatting import time_fr
+from service.web.formdata import (
+    answers,
+    apply_list_action,
+    field_labels,
+    flatten_errors,
+    form_to_dict,
+    section_form,
+)
+
+bp = Blueprint("drafts", __name__, url_prefix="/brouillons")
+
+
+def _draft(draft_id: str, editable: bool = True) -> Draft:
+    draft = db.session.get(Draft, draft_id)
+    require(draft is not None and can_edit_draft(current_user, draft))
+    if editable and draft.status != DRAFT:
+        abort(404)
+    return draft
+
+
+@bp.route("/nouveau/<kind_key>", methods=["POST"])
+@login_required
+def create(kind_key):
+    require(kind_key in kinds.CATALOGUE and can_create(current_user, kind_key))
+    draft = flow.new_draft(kind_key, current_user, data=_prefill(kind_key))
+    return redirect(url_for("drafts.tasks", draft_id=draft.id))
+
+
+def _prefill(kind_key: str) -> dict:
+    """What the service already knows: the orienteur's structure and contact."""
+    if kind_key != "fiche_de_lien":
+        return {}
+    structure = current_user.structure
+    return {"origine": {"structure_nom": structure.name,
+                        "structure_type": structure.structure_type or "",
+                        "prescripteur_nom": current_user.full_name,
+                        "prescripteur_courriel": current_user.email}}
+
+
+@bp.route("/<draft_id>")
+@login_required
+def tasks(draft_id):
+    draft = _draft(draft_id)
+    kind = kinds.get(draft.kind)
+    sections = [(s, flow.section_status(draft, s.key)) for s in kind.sections]
+    done = sum(1 for _, status in sections if status == flow.DONE)
+    return render_template("drafts/tasks.html", draft=draft, kind=kind, sections=sections,
+                           done=done)
+
+
+@bp.route("/<draft_id>/<section_key>", methods=["GET", "POST"])
+@login_required
+def section(draft_id, section_key):
+    draft = _draft(draft_id)
+    kind = kinds.get(draft.kind)
+    if section_key not in {s.key for s in kind.sections}:
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        form = section_form(kind, section_key, formdata=request.form)
+        raw = form_to_dict(form)
+        action = request.form.get("action", "")
+        if action.startswith(("add:", "remove:")):
+            raw = apply_list_action(raw, action)
+        try:
+            section_errors = flow.save_section(draft, section_key, raw, _version())
+        except flow.StaleDraft:
+            return _conflict(draft, kind, section_key, raw)
+        if action.startswith(("add:", "remove:")):
+            anchor = action.split(":")[1]
+            return redirect(url_for("drafts.section", draft_id=draft.id,
+                                    section_key=section_key, _anchor=anchor))
+        if action == "continue" and section_errors:
+            errors = flatten_errors(section_errors)
+            form = section_form(kind, section_key, data=raw)
+        else:
+            return redirect(_next_url(draft, kind, section_key, action))
+    else:
+        form = section_form(kind, section_key, data=(draft.data or {}).get(section_key))
+        if request.args.get("erreurs"):
+            errors = flatten_errors(
+                flow.section_errors(draft.kind, section_key, (draft.data or {}).get(section_key)))
+    labels = field_labels(form)
+    return render_template("drafts/section.html", draft=draft, kind=kind,
+                           section=kind.section(section_key), form=form, errors=errors,
+                           labels=labels), (422 if errors else 200)
+
+
+def _version() -> int | None:
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _next_url(draft, kind, section_key, action) -> str:
+    if action != "continue":
+        return url_for("drafts.tasks", draft_id=draft.id)
+    keys = [s.key for s in kind.sections]
+    position = keys.index(section_key)
+    if position + 1 < len(keys):
+        return url_for("drafts.section", draft_id=draft.id, section_key=keys[position + 1])
+    return url_for("drafts.review", draft_id=draft.id)
+
+
+def _conflict(draft, kind, section_key, mine):
+    db.session.refresh(draft)
+    theirs = (draft.data or {}).get(section_key) or {}
+    return render_template(
+        "drafts/conflict.html", draft=draft, kind=kind, section=kind.section(section_key),
+        mine=answers(section_form(kind, section_key, data=mine)),
+        theirs=answers(section_form(kind, section_key, data=theirs)),
+        mine_form=section_form(kind, section_key, data=mine),
+    ), 409
+
+
+@bp.route("/<draft_id>/<section_key>/autosave", methods=["POST"])
+@login_required
+def autosave(draft_id, section_key):
+    draft = _draft(draft_id)
+    kind = kinds.get(draft.kind)
+    if section_key not in {s.key for s in kind.sections}:
+        abort(404)
+    raw = form_to_dict(section_form(kind, section_key, formdata=request.form))
+    try:
+        flow.save_section(draft, section_key, raw, _version())
+    except (flow.StaleDraft, StaleDataError):
+        db.session.rollback()
+        return jsonify(message="Ce brouillon a été modifié ailleurs : rechargez la page "
+                               "pour voir la dernière version.", conflict=True), 409
+    return jsonify(version=draft.version_id,
+                   message=f"Enregistré à {time_fr(draft.updated_at)}")
+
+
+@bp.route("/<draft_id>/verifier")
+@login_required
+def review(draft_id):
+    draft = _draft(draft_id)
+    return _review_page(draft, errors={})
+
+
+def _review_page(draft, errors: dict, status: int = 200):
+    kind = kinds.get(draft.kind)
+    blocks = []
+    for s in kind.sections:
+        form = section_form(kind, s.key, data=(draft.data or {}).get(s.key))
+        labels = field_labels(form)
+        section_errors = flatten_errors(errors.get(s.key, {})) if errors else {}
+        blocks.append({"section": s, "rows": answers(form), "labels": labels,
+                       "errors": section_errors})
+    return render_template("drafts/review.html", draft=draft, kind=kind, blocks=blocks,
+                           has_errors=bool(errors), idempotency_key=str(uuid.uuid4())), status
+
+
+@bp.route("/<draft_id>/envoyer", methods=["POST"])
+@login_required
+def submit(draft_id):
+    draft = db.session.get(Draft, draft_id)
+    require(draft is not None and can_edit_draft(current_user, draft))
+    key = request.form.get("idempotency_key", "")[:80]
+    try:
+        uuid.UUID(key)
+    except ValueError:
+        abort(400)
+    try:
+        result = flow.finalise(draft, current_user, key)
+    except ValidationError as exc:
+        return _review_page(draft, errors=exc.messages, status=422)
+    except flow.IdempotencyConflict:
+        abort(409)
+    except PermissionError:
+        abort(404)
+    return redirect(url_for("documents.confirmation", entry_id=result.entry.id))
+
+
+@bp.route("/<draft_id>/supprimer", methods=["POST"])
+@login_required
+def discard(draft_id):
+    draft = _draft(draft_id)
+    draft.status = "abandonne"
+    db.session.commit()
+    return redirect(url_for("home.index"))

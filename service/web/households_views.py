@@ -1,0 +1,52 @@
+"""Households and their registry page: every document, every version."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from service.auth import roles as R
+from service.auth.policy import can_list_households, can_view_household, has_role, require
+from service.documents.models import DocumentSeries
+from service.extensions import db
+from service.households.models import Household
+from service.registry import audit
+from service.registry.models import RegistryEntry
+
+bp = Blueprint("households", __name__, url_prefix="/menages")
+
+
+@bp.route("/")
+@login_required
+def index():
+    require(can_list_households(current_user))
+    query = select(Household).order_by(Household.created_at.desc())
+    if not has_role(current_user, R.PLATEFORME, R.ADMIN):
+        query = query.where(Household.team_structure_id == current_user.structure_id)
+    households = db.session.execute(query).scalars().all()
+    return render_template("households/index.html", households=households)
+
+
+@bp.route("/<household_id>")
+@login_required
+def show(household_id):
+    household = db.session.get(Household, household_id)
+    require(household is not None and can_view_household(current_user, household))
+    series = db.session.execute(
+        select(DocumentSeries).where(DocumentSeries.household_id == household.id)
+        .order_by(DocumentSeries.created_at)).scalars().all()
+    social = has_role(current_user, R.PLATEFORME, R.ADMIN, R.ACCOMPAGNANT, R.INFIRMIER,
+                      R.ENCADRANT)
+    documents = []
+    for s in series:
+        if s.kind == "fiche_de_lien" and not social:
+            continue
+        entries = db.session.execute(
+            select(RegistryEntry).where(RegistryEntry.series_id == s.id)
+            .order_by(RegistryEntry.version.desc())).scalars().all()
+        documents.append({"series": s, "entries": entries,
+                          "current_version": entries[0].version if entries else None})
+    audit.record("view", "household", household.id, household.id)
+    db.session.commit()
+    return render_template("households/show.html", household=household, documents=documents)

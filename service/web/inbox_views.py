@@ -1,0 +1,109 @@
+"""The Plateforme's inbox of received fiches de lien and its decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.decision import DecisionForm
+from service.auth.models import Structure
+from service.auth.policy import can_decide, can_use_inbox, can_view_referral, require
+from service.extensions import db
+from service.referrals.models import DECISIONS, REFUSAL_REASONS, STATUSES, Referral
+from service.referrals.service import decide, latest_entry
+from service.registry import audit
+from service.registry.models import RegistryEntry
+from service.timeutil import PARIS
+
+bp = Blueprint("inbox", __name__, url_prefix="/plateforme")
+
+
+def _day(value: str | None):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/fiches")
+@login_required
+def index():
+    require(can_use_inbox(current_user))
+    status = request.args.get("statut", "")
+    structure_id = request.args.get("structure", "")
+    start, end = _day(request.args.get("du")), _day(request.args.get("au"))
+    query = select(Referral).order_by(Referral.received_at.desc())
+    if status in STATUSES:
+        query = query.where(Referral.status == status)
+    if structure_id:
+        query = query.where(Referral.structure_id == structure_id)
+    if start:
+        query = query.where(Referral.received_at >= datetime.combine(start, time(), PARIS))
+    if end:
+        query = query.where(
+            Referral.received_at < datetime.combine(end + timedelta(days=1), time(), PARIS))
+    referrals = db.session.execute(query.limit(500)).scalars().all()
+    structures = db.session.execute(
+        select(Structure).where(Structure.kind == "orienteur").order_by(Structure.name)
+    ).scalars().all()
+    return render_template("inbox/index.html", referrals=referrals, statuses=STATUSES,
+                           structures=structures, filters={
+                               "statut": status, "structure": structure_id,
+                               "du": request.args.get("du", ""), "au": request.args.get("au", "")})
+
+
+def _decision_form(formdata=None) -> DecisionForm:
+    form = DecisionForm(formdata)
+    form.decision.choices = list(DECISIONS.items())
+    form.reason.choices = [("", "— Choisir —"), *REFUSAL_REASONS.items()]
+    teams = db.session.execute(
+        select(Structure).where(Structure.kind == "accompagnement").order_by(Structure.name)
+    ).scalars().all()
+    form.team_structure_id.choices = [("", "— Choisir —")] + [(s.id, s.name) for s in teams]
+    return form
+
+
+@bp.route("/fiches/<referral_id>", methods=["GET", "POST"])
+@login_required
+def show(referral_id):
+    referral = db.session.get(Referral, referral_id)
+    require(referral is not None and can_view_referral(current_user, referral)
+            and can_use_inbox(current_user))
+    form = _decision_form(request.form if request.method == "POST" else None)
+    errors = {}
+    if request.method == "POST":
+        require(can_decide(current_user))
+        errors = _decision_errors(form)
+        if not errors:
+            decide(referral, form.decision.data, current_user, reason=form.reason.data or None,
+                   comment=(form.comment.data or "").strip()[:2000] or None,
+                   team_structure_id=form.team_structure_id.data or None)
+            flash(f"Décision enregistrée : {DECISIONS[form.decision.data]}.", "success")
+            return redirect(url_for("inbox.show", referral_id=referral.id))
+    entries = db.session.execute(
+        select(RegistryEntry).where(RegistryEntry.series_id == referral.series_id)
+        .order_by(RegistryEntry.version.desc())).scalars().all()
+    latest = latest_entry(referral.series_id)
+    audit.record("view", "referral", referral.id, referral.household_id)
+    db.session.commit()
+    return render_template("inbox/show.html", referral=referral, entries=entries, latest=latest,
+                           form=form, errors=errors, statuses=STATUSES,
+                           reasons=REFUSAL_REASONS, can_decide=can_decide(current_user)), \
+        (422 if errors else 200)
+
+
+def _decision_errors(form: DecisionForm) -> dict[str, str]:
+    errors = {}
+    if form.decision.data not in DECISIONS:
+        errors["decision"] = "Choisissez une décision."
+    if form.decision.data == "refuse" and form.reason.data not in REFUSAL_REASONS:
+        errors["reason"] = "Indiquez le motif du refus."
+    if form.decision.data == "admis" and not form.team_structure_id.data:
+        errors["team_structure_id"] = "Choisissez l'équipe qui accompagnera le ménage."
+    valid_teams = {c[0] for c in form.team_structure_id.choices}
+    if form.team_structure_id.data and form.team_structure_id.data not in valid_teams:
+        errors["team_structure_id"] = "Équipe inconnue."
+    return errors

@@ -1,0 +1,110 @@
+"""Fixtures: a fresh database per test (SQLite copy of a migrated template, or PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from service import create_app
+from service.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "demo-logement-2026"
+
+
+def _migrate(url: str, blob_root: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BLOB_ROOT": blob_root,
+                      "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Run the Alembic migrations once; each test then starts from this state."""
+    root = tmp_path_factory.mktemp("dbtemplate")
+    if PG_URL:
+        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(PG_URL, str(root / "blobs"))
+        return PG_URL
+    path = root / "template.db"
+    _migrate(f"sqlite:///{path}", str(root / "blobs"))
+    return str(path)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+            "AND tablename <> 'alembic_version'"))]
+        conn.execute(text("SET session_replication_role = replica"))
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_template, tmp_path):
+    if PG_URL:
+        _reset_postgres(PG_URL)
+        url = PG_URL
+    else:
+        db_path = tmp_path / "app.db"
+        shutil.copy(database_template, db_path)
+        url = f"sqlite:///{db_path}"
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": url,
+        "BLOB_ROOT": str(tmp_path / "objects"),
+        "SECRET_KEY": "test-secret",
+        "HTTPS": False,
+        "TESTING": True,
+    })
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def accounts(app):
+    from service.demo import seed_accounts
+
+    users, structures = seed_accounts()
+    return users
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    page = client.get("/connexion").get_data(as_text=True)
+    response = client.post("/connexion", data={
+        "email": email, "password": password, "csrf_token": csrf_from(page)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def login_as(client, accounts):
+    def _login(email: str):
+        login(client, email)
+        return client
+    return _login
