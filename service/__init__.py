@@ -14,6 +14,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     config.load(app, overrides)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    for noisy in ("weasyprint", "fontTools"):  # per-step progress lines, not events
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))

@@ -104,9 +104,8 @@ def _font(style_or_run_font, size=None, bold=None, color=None, italic=None):
     font.name = FONT
     rpr = font.element.get_or_add_rPr() if hasattr(font, "element") else None
     if rpr is not None:
-        fonts = rpr.get_or_add_rFonts()
-        for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-            fonts.set(qn(f"w:{attr}"), FONT)
+        _set_fonts(rpr.get_or_add_rFonts())
+        _put(rpr, el("szCs", val=int((size or 9.5) * 2)), _RPR_ORDER)
     if size is not None:
         font.size = Pt(size)
     if bold is not None:
@@ -117,8 +116,20 @@ def _font(style_or_run_font, size=None, bold=None, color=None, italic=None):
         font.color.rgb = RGBColor.from_string(color)
 
 
+def _set_fonts(rfonts):
+    """Name the font everywhere; theme attributes would override the names in Word."""
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        rfonts.set(qn(f"w:{attr}"), FONT)
+
+
 def _styles(doc):
     styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(default_rpr.find(qn("w:rFonts")))
+    _put(default_rpr, el("lang", val="fr-FR", eastAsia="fr-FR", bidi="ar-SA"), _RPR_ORDER)
     normal = styles["Normal"]
     _font(normal.font, size=9.5, color="1A1F26")
     rpr = normal.element.get_or_add_rPr()
@@ -139,9 +150,10 @@ def _styles(doc):
     title = styles["Title"]
     _font(title.font, size=15, bold=True, color=NAVY)
     title.paragraph_format.space_after = Pt(3)
-    tpr = title.element.get_or_add_pPr()
-    for old in tpr.findall(qn("w:pBdr")):
-        tpr.remove(old)
+    trpr = title.element.get_or_add_rPr()
+    for name in ("spacing", "kern"):
+        for old in trpr.findall(qn(f"w:{name}")):
+            trpr.remove(old)
 
 
 # ---- paragraphs and runs ----
@@ -579,7 +591,7 @@ def consent_line(doc, flag: str, text: str):
 
 
 def section_i(doc):
-    heading(doc, "I", "Consentement").paragraph_format.page_break_before = False
+    heading(doc, "I", "Consentement")
     consent_line(doc, "accord_orientation",
                  "La personne donne son accord à son orientation vers le dispositif Bail "
                  "d'abord et à la transmission de cette fiche au service Bail d'abord.")
@@ -611,14 +623,12 @@ def provenance(doc):
              "{{ doc.issued_at|datetime_fr }} par {{ doc.author_name }} "
              "({{ doc.author_structure }}).", before=12, **fmt)
     paragraph_border(p, "top", size=3, color=LINE)
-    para(doc, "Identifiant au registre : {{ doc.registry_id }} – empreinte SHA-256 des données "
-         "saisies : {{ doc.snapshot_sha256 }}".replace(" :", f"{NBSP}:"), **fmt)
+    para(doc, f"Identifiant au registre{NBSP}: {{{{ doc.registry_id }}}} – empreinte SHA-256 "
+         f"des données saisies{NBSP}: {{{{ doc.snapshot_sha256 }}}}", **fmt)
 
 
 def build(path: Path = OUT) -> Path:
     doc = new_document("Fiche de lien", "Service de documents Logement d'abord")
-    body = doc._body._body
-    body.remove(body.findall(qn("w:p"))[0]) if body.findall(qn("w:p")) else None
     running_header_footer(doc)
     document_header(doc)
     for section in (section_a, section_b, section_c, section_d, section_e, section_f,

@@ -36,7 +36,7 @@ class OrigineSchema(Schema):
     date_fiche = date_field(required=True)
     numero_siao = text(max_length=40)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _contact(self, data, **kw):
         errors = {}
         phone = data.get("prescripteur_telephone") or ""

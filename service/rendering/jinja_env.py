@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from service.rendering.formatting import FILTERS
+from service.rendering.typography import FILTERS as TYPOGRAPHY
 
 
 @lru_cache(maxsize=4)
@@ -22,6 +23,7 @@ def document_env(templates_dir: str) -> Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(FILTERS)
+    env.filters.update(TYPOGRAPHY)
     return env
 
 

@@ -1,0 +1,146 @@
+"""Golden tests of the fiche de lien: PDF and DOCX text against reviewed files, plus PDF checks.
+
+Set UPDATE_GOLDEN=1 to rewrite expected_pdf.txt and expected_docx.txt, then review the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from jinja2 import meta
+from lxml import etree
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from service.rendering.docx import render_docx, undeclared_variables
+from service.rendering.jinja_env import document_env
+from service.rendering.pdf import render_pdf
+from tests.golden.fiche_de_lien.sample import (
+    TEMPLATES_DIR,
+    docx_parts,
+    docx_text,
+    pdf_names,
+    pdf_text,
+    sample_context,
+)
+
+GOLDEN = Path(__file__).parent / "fiche_de_lien"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+CONTEXT_KEYS = {"doc", "origine", "personnes", "menage", "enfants", "droits", "ressources",
+                "total_ressources", "dettes", "residence", "projet", "accompagnements",
+                "auto_evaluation", "consentement"}
+
+
+@pytest.fixture(scope="module")
+def context():
+    return sample_context()
+
+
+@pytest.fixture(scope="module")
+def pdf(context):
+    return render_pdf(TEMPLATES_DIR, "fiche_de_lien.html", context)
+
+
+@pytest.fixture(scope="module")
+def docx(context):
+    props = {"title": "Fiche de lien – FL-3F2A9C1D", "author": context["doc"]["author_structure"]}
+    return render_docx(TEMPLATES_DIR, "fiche_de_lien.docx", context, props)
+
+
+def _compare(actual: str, name: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{name} differs: review, then run with UPDATE_GOLDEN=1"
+
+
+def test_pdf_text_matches_golden(pdf):
+    _compare(pdf_text(pdf), "expected_pdf.txt")
+
+
+def test_docx_text_matches_golden(docx):
+    _compare(docx_text(docx), "expected_docx.txt")
+
+
+def test_pdf_pages_metadata_and_footer(pdf, context):
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = len(reader.pages)
+    assert 2 <= pages <= 4
+    info = reader.metadata
+    assert "Fiche de lien" in info.title
+    assert info.author == context["doc"]["author_structure"]
+    assert "Bail d'abord" in info.subject
+    assert info.creation_date == context["doc"]["issued_at"]
+    text = pdf_text(pdf)
+    for number in range(1, pages + 1):
+        assert f"page {number} / {pages}" in text
+
+
+def test_pdf_keeps_french_typography(pdf):
+    raw = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "1\u202f234,56\u00a0€" in raw  # Babel's fr_FR money
+    assert "Référence\u00a0:" in raw and "Émise le 27 novembre 2026" in raw
+    assert "Remplace la version 1" in raw
+
+
+def _fonts(resources, seen):
+    """Every font dictionary reachable from a /Resources dictionary (Form XObjects included)."""
+    resources = resources.get_object() if resources is not None else DictionaryObject()
+    for ref in (resources.get("/Font") or DictionaryObject()).get_object().values():
+        yield ref.get_object()
+    for ref in (resources.get("/XObject") or DictionaryObject()).get_object().values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+            seen.add(id(xobject))
+            yield from _fonts(xobject.get("/Resources"), seen)
+
+
+def test_pdf_fonts_are_embedded(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = [font for page in reader.pages for font in _fonts(page.get("/Resources"), set())]
+    assert fonts
+    for font in fonts:
+        if font.get("/Subtype") == "/Type0":
+            font = font["/DescendantFonts"][0].get_object()
+        if font.get("/Subtype") == "/Type3":
+            continue  # drawn glyphs, nothing to embed
+        descriptor = font["/FontDescriptor"].get_object()
+        assert {"/FontFile2", "/FontFile3"} & set(descriptor), font.get("/BaseFont")
+
+
+def test_pdf_has_no_attachments(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.attachments == {}
+    assert not {"/EmbeddedFiles", "/JavaScript", "/JS", "/OpenAction", "/Launch"} & pdf_names(pdf)
+
+
+def test_docx_parts_parse(docx):
+    parts = docx_parts(docx)
+    names = set(parts)
+    assert "word/document.xml" in names
+    assert any(n.startswith("word/header") for n in names)
+    assert any(n.startswith("word/footer") for n in names)
+    for blob in parts.values():
+        etree.fromstring(blob)
+
+
+def test_docx_footer_has_page_fields(docx):
+    footers = [b for n, b in docx_parts(docx).items() if n.startswith("word/footer")]
+    assert footers and all(b" PAGE " in f and b" NUMPAGES " in f for f in footers)
+
+
+def test_docx_template_declares_only_context_keys():
+    assert undeclared_variables(TEMPLATES_DIR, "fiche_de_lien.docx") == CONTEXT_KEYS
+
+
+def test_html_template_declares_only_context_keys():
+    env = document_env(TEMPLATES_DIR)
+    names = set()
+    for template in ("fiche_de_lien.html", "_shared/base.html"):
+        source = env.loader.get_source(env, template)[0]
+        names |= meta.find_undeclared_variables(env.parse(source))
+    assert names <= CONTEXT_KEYS
