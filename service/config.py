@@ -50,8 +50,9 @@ def load(app, overrides: dict | None = None) -> None:
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env()  # FLASK_SECRET_KEY, FLASK_HTTPS=false, ...
     if os.environ.get("DATABASE_URL"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     app.config.update(overrides or {})
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key_file()
     https = app.config["HTTPS"]

@@ -369,6 +369,7 @@ def note(doc, text, keep=False):
 def running_header_footer(doc):
     section = doc.sections[0]
     section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False  # an empty header on page 1
     p = section.header.paragraphs[0]
     right_tab(p)
     paragraph_border(p, "bottom", size=5, color=NAVY)

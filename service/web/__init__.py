@@ -92,4 +92,8 @@ def _csrf_error(error):
                "vos réponses déjà enregistrées sont conservées.")
     if _wants_json():
         return {"code": 400, "message": message, "csrf": True}, 400
+    if request.endpoint == "drafts.section":
+        from service.web.drafts_views import expired_section
+
+        return expired_section(**request.view_args)
     return render_template("error.html", title="Formulaire expiré", message=message), 400

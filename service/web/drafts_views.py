@@ -103,6 +103,22 @@ def section(draft_id, section_key):
                            labels=labels), (422 if errors else 200)
 
 
+def expired_section(draft_id: str, section_key: str):
+    """The form's token expired: show the typed answers again, unsaved, instead of losing them."""
+    draft = db.session.get(Draft, draft_id) if current_user.is_authenticated else None
+    if draft is None or not can_edit_draft(current_user, draft) or draft.status != DRAFT:
+        rows = [(k, v) for k, v in request.form.items(multi=True)
+                if k not in ("csrf_token", "version", "action") and v]
+        return render_template("drafts/expired.html", rows=rows), 400
+    kind = kinds.get(draft.kind)
+    if section_key not in {s.key for s in kind.sections}:
+        abort(404)
+    form = section_form(kind, section_key, formdata=request.form)
+    return render_template("drafts/section.html", draft=draft, kind=kind,
+                           section=kind.section(section_key), form=form, errors={},
+                           labels=field_labels(form), expired=True), 400
+
+
 def _version() -> int | None:
     value = request.form.get("version", "")
     return int(value) if value.isdigit() else None

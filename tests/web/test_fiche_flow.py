@@ -139,3 +139,19 @@ def test_correction_makes_a_new_version_that_supersedes(login_as):
     assert "Remplace la version 1" in text
     # The submitted draft itself can no longer be edited.
     assert client.get(f"/brouillons/{draft_id}/projet").status_code == 404
+
+
+def test_expired_form_token_redisplays_the_typed_answers(login_as):
+    client = login_as("orienteur@demo.example")
+    draft_id = start_draft(client)
+    from tests.helpers import form_fields
+
+    data = form_fields(sample_fiche()["projet"])
+    data.add("csrf_token", "expired-or-forged")
+    data.add("version", "1")
+    data.add("action", "continue")
+    response = client.post(f"/brouillons/{draft_id}/projet", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "ne sont pas encore enregistrées" in page
+    assert "Rester près de l&#39;école de Maëlys" in page

@@ -1,0 +1,109 @@
+"""Browser fixtures: the real app served by werkzeug in a thread, Debian's Chromium via Playwright.
+
+The server gets its own app instance, SQLite database and blob directory (never the per-test
+`app` fixture of tests/conftest.py: the server thread shares this process). One Chromium for
+the session, one fresh browser context (cookies, viewport) per test.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 1, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The real application on http://127.0.0.1:<free port>, fresh database, demo accounts."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from service import create_app
+    from service.demo import seed_accounts
+    from service.extensions import db
+
+    root = tmp_path_factory.mktemp("browser-server")
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'app.db'}",
+        "BLOB_ROOT": str(root / "objects"),
+        "SECRET_KEY": "browser-test-secret",
+        "HTTPS": False,
+    })
+    with app.app_context():
+        upgrade()
+        seed_accounts()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="browser-live-server",
+                              daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Factory of browser contexts (phone by default); all are closed after the test."""
+    contexts = []
+
+    def _new(**options):
+        settings = {**PHONE, "accept_downloads": True, **options}
+        context = browser.new_context(**settings)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_context):
+    """A page in a 390 × 844 touch phone context."""
+    return new_context().new_page()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
