@@ -74,22 +74,33 @@ def choices(choices, required: bool = False, max_items: int = 30) -> fields.List
     )
 
 
-class FrDate(fields.Date):
-    default_error_messages = {**MESSAGES, "invalid": "Date non valide (jj/mm/aaaa)."}
+class EmptyIsNone:
+    """Mixin: an empty answer is None (or 'required'), and validators never see None."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value in ("", None):
             if self.required:
                 raise self.make_error("required")
             return None
-        return super()._deserialize(value, attr, data, **kwargs)
+        return super()._deserialize(self._normalise(value), attr, data, **kwargs)
+
+    def _normalise(self, value):
+        return value
+
+    def _validate(self, value):
+        if value is not None:
+            super()._validate(value)
+
+
+class FrDate(EmptyIsNone, fields.Date):
+    default_error_messages = {**MESSAGES, "invalid": "Date non valide (jj/mm/aaaa)."}
 
 
 def date_field(required: bool = False) -> FrDate:
     return FrDate(required=required, allow_none=not required)
 
 
-class Money(fields.Decimal):
+class Money(EmptyIsNone, fields.Decimal):
     """Decimal euros; accepts '1 234,56' as typed in France."""
 
     default_error_messages = {**MESSAGES, "invalid": "Montant non valide (ex. : 1 234,56)."}
@@ -97,14 +108,10 @@ class Money(fields.Decimal):
     def __init__(self, **kw):
         super().__init__(places=2, as_string=True, **kw)
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value in ("", None):
-            if self.required:
-                raise self.make_error("required")
-            return None
+    def _normalise(self, value):
         if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f€]", "", value).replace(",", ".")
-        return super()._deserialize(value, attr, data, **kwargs)
+            return re.sub(r"[\s\u00a0\u202f€]", "", value).replace(",", ".")
+        return value
 
 
 def money(required: bool = False) -> Money:
@@ -115,15 +122,8 @@ def money(required: bool = False) -> Money:
     )
 
 
-class FrInteger(fields.Integer):
+class FrInteger(EmptyIsNone, fields.Integer):
     default_error_messages = {**MESSAGES, "invalid": "Nombre entier attendu."}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if value in ("", None):
-            if self.required:
-                raise self.make_error("required")
-            return None
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def integer(required: bool = False, minimum: int = 0, maximum: int = 120) -> FrInteger:
