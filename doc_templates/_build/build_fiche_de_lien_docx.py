@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -26,6 +27,7 @@ LINE = "8C96A3"
 LABEL_BG = "EEF1F5"
 SUB_BG = "FAFBFC"
 NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space: before : ; ! ? (French typography)
 TEXT_WIDTH_MM = 174  # A4 (210 mm) minus two 18 mm margins
 
 # Element order inside the property containers (ECMA-376); Word rejects files that break it.
@@ -285,6 +287,9 @@ def control_row(t, tag: str):
 
 # ---- saving reproducibly ----
 
+THUMBNAIL = "docProps/thumbnail.jpeg"  # python-docx's default template ships an unrelated one
+
+
 def save_reproducible(doc, path: Path):
     """Save with fixed zip timestamps, so the template (and its hash) only change with content."""
     raw = io.BytesIO()
@@ -292,10 +297,15 @@ def save_reproducible(doc, path: Path):
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            if info.filename == THUMBNAIL:
+                continue
+            data = src.read(info.filename)
+            if info.filename == "_rels/.rels":
+                data = re.sub(rb"<Relationship [^>]*" + THUMBNAIL.encode() + rb'"/>', b"", data)
             fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, data)
     path.write_bytes(out.getvalue())
 
 
@@ -402,13 +412,13 @@ def document_header(doc):
          "une évaluation sociale.", size=9, color=GREY, after=4)
     shade(meta, LABEL_BG)
     cell_borders(meta, ["left"], size=16, color=NAVY)
-    p = first_para(meta, f"Référence{NBSP}: ", size=8.5, color=GREY)
+    p = first_para(meta, f"Référence{NNBSP}: ", size=8.5, color=GREY)
     p.paragraph_format.space_before = Pt(4)
     run(p, "{{ doc.reference }}", bold=True, size=8.5)
-    p = para(meta, f"Version{NBSP}: ", size=8.5, color=GREY, after=0)
+    p = para(meta, f"Version{NNBSP}: ", size=8.5, color=GREY, after=0)
     run(p, "{{ doc.version }}", size=8.5)
     para(meta, "{%p if doc.household_reference %}", after=0)
-    p = para(meta, f"Ménage{NBSP}: ", size=8.5, color=GREY, after=0)
+    p = para(meta, f"Ménage{NNBSP}: ", size=8.5, color=GREY, after=0)
     run(p, "{{ doc.household_reference }}", size=8.5)
     para(meta, "{%p endif %}", after=0)
     para(meta, "Émise le {{ doc.issued_at|date_fr }}", size=8.5, after=0)
@@ -575,10 +585,10 @@ def section_h(doc):
     row_props(sub)
     cell = sub.cells[0].merge(sub.cells[4])
     shade(cell, SUB_BG)
-    p = first_para(cell, f"Ce qui pourrait m'aider{NBSP}:", italic=True, size=8.5)
+    p = first_para(cell, f"Ce qui pourrait m'aider{NNBSP}:", italic=True, size=8.5)
     run(p, ' {{ row.aide or "—" }}', size=8.5)
     control_row(t, "{%tr endfor %}")
-    note(doc, f"Cette auto-évaluation n'est pas un critère d'éligibilité{NBSP}: elle sert "
+    note(doc, f"Cette auto-évaluation n'est pas un critère d'éligibilité{NNBSP}: elle sert "
          "seulement à préparer l'accompagnement avec la personne.")
 
 
@@ -624,8 +634,8 @@ def provenance(doc):
              "{{ doc.issued_at|datetime_fr }} par {{ doc.author_name }} "
              "({{ doc.author_structure }}).", before=12, **fmt)
     paragraph_border(p, "top", size=3, color=LINE)
-    para(doc, f"Identifiant au registre{NBSP}: {{{{ doc.registry_id }}}} – empreinte SHA-256 "
-         f"des données saisies{NBSP}: {{{{ doc.snapshot_sha256 }}}}", **fmt)
+    para(doc, f"Identifiant au registre{NNBSP}: {{{{ doc.registry_id }}}} – empreinte SHA-256 "
+         f"des données saisies{NNBSP}: {{{{ doc.snapshot_sha256 }}}}", **fmt)
 
 
 def build(path: Path = OUT) -> Path:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
-from flask import abort, g, request, url_for
+from flask import g, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from marshmallow import ValidationError
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from service import kinds
+from service.api import errors
 from service.api.auth import require_token
 from service.api.schemas import (
     DraftCreateSchema,
@@ -19,10 +22,11 @@ from service.api.schemas import (
     EntrySchema,
     ReferralSchema,
 )
-from service.auth.policy import can_create, can_edit_draft, can_view_referral, require
+from service.auth import roles as R
+from service.auth.policy import can_create, can_edit_draft, can_view_referral, has_role, require
 from service.documents import flow
 from service.documents.access import readable_entry
-from service.documents.models import DRAFT, Draft
+from service.documents.models import DRAFT, SUBMITTED, Draft
 from service.extensions import db
 from service.referrals.models import STATUSES, Referral
 from service.referrals.service import latest_entry
@@ -32,8 +36,11 @@ from service.registry.store import is_current
 blp = Blueprint("api_fiches", __name__, url_prefix="/api/v1",
                 description="Fiches de lien : brouillons, envoi, suivi des décisions")
 blp.before_request(require_token)
+errors.register(blp)
 KIND = "fiche_de_lien"
 SECTIONS = {s.key for s in kinds.get(KIND).sections}
+MAX_KEY_LENGTH = 80
+LIST_LIMIT = 500
 
 
 def _entry_json(entry) -> dict:
@@ -56,17 +63,68 @@ def _referral_json(referral) -> dict:
     }
 
 
-def _idempotency_key() -> str:
-    key = request.headers.get("Idempotency-Key") or str(uuid.uuid4())
-    if len(key) > 80:
-        abort(400, description="Idempotency-Key trop long (80 caractères au plus).")
-    return key
+def _idempotency_key(user) -> str:
+    """The client's key, scoped to the user (SECURITY C4: unique per (user, key)).
+
+    Keys are chosen by API clients ("1", "fiche-42"...), so two structures can send the same
+    one: stored raw, the second would replay the first structure's referral (same payload) or
+    be refused forever (other payload). The stored key is a digest of (user, key); it can never
+    equal a web form key (those are UUIDs).
+    """
+    key = request.headers.get("Idempotency-Key", "").strip() or str(uuid.uuid4())
+    if len(key) > MAX_KEY_LENGTH:
+        abort(400, message=f"Idempotency-Key trop long ({MAX_KEY_LENGTH} caractères au plus).")
+    return "api-" + hashlib.sha256(f"{user.id}\n{key}".encode()).hexdigest()
+
+
+# --- Shape of draft data -------------------------------------------------------------------
+# Drafts keep invalid answers (nothing typed is lost), but only in the shape the web form
+# stores: known sections and fields, objects where the schema nests, lists where it repeats,
+# plain values elsewhere. Anything else is mass assignment (SECURITY F10) and would break the
+# web pages that display the draft.
+
+UNKNOWN = "Champ inconnu."
+
+
+def _shape_errors(schema: Schema, raw) -> dict | list:
+    if not isinstance(raw, dict):
+        return ["Un objet JSON est attendu."]
+    errors: dict = {}
+    for key, value in raw.items():
+        field = schema.fields.get(key)
+        if field is None or field.dump_only:
+            errors[key] = [UNKNOWN]
+            continue
+        problem = _field_shape(field, value)
+        if problem:
+            errors[key] = problem
+    return errors
+
+
+def _field_shape(field: fields.Field, value):
+    if value is None:
+        return None
+    if isinstance(field, fields.Nested):
+        return _shape_errors(field.schema, value) or None
+    if isinstance(field, fields.List):
+        if not isinstance(value, list):
+            return ["Une liste est attendue."]
+        limit = min((v.max for v in field.validators
+                     if isinstance(v, validate.Length) and v.max is not None), default=None)
+        if limit is not None and len(value) > limit:
+            return [f"{limit} éléments au maximum."]
+        errors = {i: e for i, item in enumerate(value) if (e := _field_shape(field.inner, item))}
+        return errors or None
+    if isinstance(value, dict | list):
+        return ["Valeur non valide."]
+    return None
 
 
 def _clean_sections(data: dict) -> dict:
-    unknown = set(data) - SECTIONS
-    if unknown:
-        abort(422, description=f"Sections inconnues : {', '.join(sorted(unknown))}")
+    errors = _shape_errors(kinds.get(KIND).schema(), data)
+    if errors:
+        abort(422, errors={"json": {"data": errors}},
+              message="Les réponses ne correspondent pas aux sections de la fiche.")
     return data
 
 
@@ -76,7 +134,13 @@ class Fiches(MethodView):
     def get(self):
         """Fiches envoyées par ma structure (ou toutes, pour la Plateforme)."""
         user = g.api_user
-        query = select(Referral).order_by(Referral.received_at.desc()).limit(500)
+        query = select(Referral).order_by(Referral.received_at.desc()).limit(LIST_LIMIT)
+        # Filter in SQL: filtering after LIMIT hid a structure's own fiches behind the 500
+        # most recent fiches of the others.
+        if has_role(user, R.ORIENTEUR):
+            query = query.where(Referral.structure_id == user.structure_id)
+        elif not has_role(user, R.PLATEFORME, R.ADMIN):
+            return []
         rows = [r for r in db.session.execute(query).scalars() if can_view_referral(user, r)]
         return [_referral_json(r) for r in rows]
 
@@ -86,26 +150,44 @@ class Fiches(MethodView):
         """Créer et envoyer une fiche complète en un appel (idempotent : Idempotency-Key)."""
         user = g.api_user
         require(can_create(user, KIND))
+        key = _idempotency_key(user)
         draft = flow.new_draft(KIND, user, data=request.get_json())
-        referral = _finalise(draft, user)
+        referral = _finalise(draft, user, key, ephemeral=True)
         return _referral_json(referral), 201, {
             "Location": url_for("api_fiches.Fiche", referral_id=referral.id)}
 
 
-def _finalise(draft, user) -> Referral:
+def _finalise(draft, user, key: str, *, ephemeral: bool) -> Referral:
+    """Send a draft. `ephemeral`: the draft was made for this call and is dropped on failure.
+
+    A draft the client built with PATCH is never deleted here: a reused key must not cost
+    the user their work.
+    """
     try:
-        result = flow.finalise(draft, user, _idempotency_key())
+        result = flow.finalise(draft, user, key)
     except ValidationError as exc:
-        abort(422, errors={"json": exc.messages})
+        _drop(draft, ephemeral)
+        abort(422, errors={"json": exc.messages},
+              message="La fiche ne peut pas être envoyée : réponses manquantes ou incorrectes.")
     except flow.IdempotencyConflict:
+        _drop(draft, ephemeral)
+        abort(409, message="Cette clé d'idempotence a déjà servi pour une autre fiche.")
+    except PermissionError:
+        abort(409, message="Ce brouillon a déjà été envoyé : une correction se fait sur la "
+                           "fiche envoyée.")
+    if result.replayed and draft.status == DRAFT:
+        _drop(draft, ephemeral)  # the retry's own draft is not needed
+    referral = db.session.execute(
+        select(Referral).where(Referral.series_id == result.entry.series_id)).scalar_one()
+    require(can_view_referral(user, referral))
+    return referral
+
+
+def _drop(draft, ephemeral: bool) -> None:
+    if ephemeral:
+        db.session.rollback()
         db.session.delete(draft)
         db.session.commit()
-        abort(409, description="Cette clé d'idempotence a déjà servi pour une autre fiche.")
-    if result.replayed and draft.status == DRAFT:
-        db.session.delete(draft)  # the retry's own draft is not needed
-        db.session.commit()
-    return db.session.execute(
-        select(Referral).where(Referral.series_id == result.entry.series_id)).scalar_one()
 
 
 @blp.route("/fiches/<referral_id>")
@@ -149,8 +231,9 @@ class DraftResource(MethodView):
         for key, raw in _clean_sections(args["data"]).items():
             try:
                 flow.save_section(draft, key, raw, expected)
-            except flow.StaleDraft:
-                abort(409, description="Le brouillon a été modifié depuis la version lue.")
+            except (flow.StaleDraft, StaleDataError):
+                db.session.rollback()
+                abort(409, message="Le brouillon a été modifié depuis la version lue.")
             expected = draft.version_id
         return draft
 
@@ -160,8 +243,10 @@ class DraftResource(MethodView):
 def submit_draft(draft_id):
     """Valider et envoyer un brouillon (idempotent : en-tête Idempotency-Key)."""
     draft = db.session.get(Draft, draft_id)
-    require(draft is not None and can_edit_draft(g.api_user, draft))
-    return _referral_json(_finalise(draft, g.api_user))
+    require(draft is not None and can_edit_draft(g.api_user, draft)
+            and draft.status in (DRAFT, SUBMITTED))
+    key = _idempotency_key(g.api_user)
+    return _referral_json(_finalise(draft, g.api_user, key, ephemeral=False))
 
 
 @blp.route("/documents/<entry_id>")
@@ -176,14 +261,13 @@ def document(entry_id):
 @blp.response(200, content_type="application/octet-stream")
 def document_file(entry_id, fmt):
     """Le PDF ou le DOCX d'une version (lecture tracée)."""
+    from service.documents.access import subject_label
+    from service.registry.store import blob_store, download_name
     from service.web.documents_views import MIME, _attachment
 
     if fmt not in MIME:
         abort(404)
     entry, series, household = readable_entry(g.api_user, entry_id)
-    from service.documents.access import subject_label
-    from service.registry.store import blob_store, download_name
-
     digest = entry.pdf_sha256 if fmt == "pdf" else entry.docx_sha256
     if digest is None:
         abort(404)

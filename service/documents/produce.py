@@ -39,6 +39,8 @@ def render(kind: DocumentKind, data: dict, doc_meta: dict) -> Rendered:
             "comments": f"Registre {doc_meta['registry_id']} ; "
                         f"instantané sha256 {doc_meta['snapshot_sha256']}",
             "created": doc_meta["issued_at"].replace(tzinfo=None),
+            "modified": doc_meta["issued_at"].replace(tzinfo=None),
+            "last_modified_by": doc_meta["author_name"],
         })
     return Rendered(
         pdf=pdf,

@@ -17,7 +17,6 @@ class AssetsOnlyFetcher(URLFetcher):
     def __init__(self, root: str | Path):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=2)
         self.root = Path(root).resolve()
-        self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
         parsed = urlparse(url)
@@ -25,7 +24,6 @@ class AssetsOnlyFetcher(URLFetcher):
             path = Path(unquote(parsed.path)).resolve()
             if path.is_relative_to(self.root) and path.is_file():
                 return URLFetcherResponse(url, body=path.read_bytes())
-        self.refused.append(url[:200])
         log.warning("document asset refused", extra={"url": url[:200]})
         raise ValueError(f"refused: {url[:80]}")
 

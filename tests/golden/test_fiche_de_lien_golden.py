@@ -20,11 +20,13 @@ from service.rendering.jinja_env import document_env
 from service.rendering.pdf import render_pdf
 from tests.golden.fiche_de_lien.sample import (
     TEMPLATES_DIR,
+    context_for,
     docx_parts,
     docx_text,
     pdf_names,
     pdf_text,
     sample_context,
+    sample_input,
 )
 
 GOLDEN = Path(__file__).parent / "fiche_de_lien"
@@ -83,7 +85,7 @@ def test_pdf_pages_metadata_and_footer(pdf, context):
 def test_pdf_keeps_french_typography(pdf):
     raw = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "1\u202f234,56\u00a0€" in raw  # Babel's fr_FR money
-    assert "Référence\u00a0:" in raw and "Émise le 27 novembre 2026" in raw
+    assert "Référence\u202f:" in raw and "Émise le 27 novembre 2026" in raw
     assert "Remplace la version 1" in raw
 
 
@@ -144,3 +146,23 @@ def test_html_template_declares_only_context_keys():
         source = env.loader.get_source(env, template)[0]
         names |= meta.find_undeclared_variables(env.parse(source))
     assert names <= CONTEXT_KEYS
+
+
+def test_optional_parts_follow_the_data():
+    """No children, no titre end date, a first version, no resources: both formats agree."""
+    raw = sample_input()
+    raw["menage"]["enfants"] = []
+    raw["droits"]["titre_fin_validite"] = ""
+    raw["ressources"]["lignes"] = [{"type": "aucune", "montant_mensuel": "", "date_fin": ""}]
+    raw["projet"]["reste_a_charge"] = ""
+    context = context_for(raw)
+    context["doc"].update({"version": 1, "supersedes_version": None,
+                           "household_reference": "BA-2026-0042"})
+    pdf = " ".join(pdf_text(render_pdf(TEMPLATES_DIR, "fiche_de_lien.html", context)).split())
+    docx = " ".join(docx_text(render_docx(TEMPLATES_DIR, "fiche_de_lien.docx", context)).split())
+    for text in (pdf, docx):
+        assert "Aucun enfant déclaré." in text
+        assert "Fin de validité du titre" not in text and "Remplace la version" not in text
+        assert "Ménage : BA-2026-0042" in text
+        assert "Aucune ressource — —" in text and "Total mensuel 0,00 €" in text
+        assert "Reste à charge supportable —" in text

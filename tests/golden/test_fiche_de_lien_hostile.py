@@ -155,8 +155,8 @@ def test_docx_parts_are_valid_xml_without_controls(docx):
         etree.fromstring(blob)
         assert b"\x0b" not in blob and b"\x0c" not in blob, name
     headers = b"".join(b for n, b in parts.items() if n.startswith("word/header"))
-    assert "Dupont &amp; Fils &lt;SARL&gt;".encode() in headers
-    assert "Dupont &amp; Fils &lt;SARL&gt;".encode() in parts["docProps/core.xml"]
+    assert b"Dupont &amp; Fils &lt;SARL&gt;" in headers
+    assert b"Dupont &amp; Fils &lt;SARL&gt;" in parts["docProps/core.xml"]
 
 
 def test_pdf_renders_a_glyph_missing_from_the_fonts(context):
