@@ -17,6 +17,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     for noisy in ("weasyprint", "fontTools"):  # per-step progress lines, not events
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
+    from service.web import limit_urlencoded_body
+
+    app.before_request(limit_urlencoded_body)  # before CSRFProtect reads request.form
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

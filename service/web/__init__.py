@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask, render_template, request
-from flask_login import current_user
+from flask import Flask, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from service.auth import roles
@@ -41,6 +40,21 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+MAX_URLENCODED_BYTES = 1024 * 1024
+
+
+def limit_urlencoded_body():
+    """Werkzeug bounds multipart parts, not url-encoded fields: bound those before parsing."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return None
+    if (request.content_length or 0) > MAX_URLENCODED_BYTES:
+        abort(413)
+    body = request.get_data(cache=True)  # read once, reused by the form parser
+    if len(body) > MAX_URLENCODED_BYTES or body.count(b"&") >= current_app.config["MAX_FORM_PARTS"]:
+        abort(413)
+    return None
+
+
 def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -50,7 +64,7 @@ def _security_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated or request.path.startswith("/api/"):
+    if request.endpoint != "static":  # pages carry personal data or set the session cookie
         headers["Cache-Control"] = "no-store, private"
     response.vary.add("Cookie")
     return response
