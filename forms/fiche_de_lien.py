@@ -15,7 +15,8 @@ class OrigineForm(Form):
                               autocomplete="name")
     prescripteur_fonction = w.text("Fonction", autocomplete="organization-title")
     prescripteur_telephone = w.text("Téléphone", autocomplete="tel", width=20, inputmode="tel")
-    prescripteur_courriel = w.text("Adresse électronique", autocomplete="email")
+    prescripteur_courriel = w.text("Adresse électronique", autocomplete="email",
+                                   inputmode="email")
     autre_referent = w.text("Autre référent social connu (facultatif)",
                             hint="Nom, structure et téléphone")
     date_fiche = w.date("Date de la fiche")
@@ -116,11 +117,13 @@ class AccompagnementsForm(Form):
 
 class AutoEvaluationForm(Form):
     loyer = w.radios("Payer mon loyer et mes charges", C.BESOINS)
-    loyer_aide = w.long_text("Ce qui pourrait m'aider (facultatif)", rows=2)
+    loyer_aide = w.long_text("Pour le loyer, ce qui pourrait m'aider (facultatif)", rows=2)
     entretien = w.radios("Entretenir mon logement", C.BESOINS)
-    entretien_aide = w.long_text("Ce qui pourrait m'aider (facultatif)", rows=2)
+    entretien_aide = w.long_text("Pour l'entretien, ce qui pourrait m'aider (facultatif)",
+                                 rows=2)
     voisinage = w.radios("Respecter le voisinage et les parties communes", C.BESOINS)
-    voisinage_aide = w.long_text("Ce qui pourrait m'aider (facultatif)", rows=2)
+    voisinage_aide = w.long_text("Pour le voisinage, ce qui pourrait m'aider (facultatif)",
+                                 rows=2)
 
 
 class ConsentementForm(Form):

@@ -35,8 +35,8 @@ def unauthorized():
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" \
             or request.headers.get("X-Requested-With") == "fetch":
         return jsonify(message="Session expirée : reconnectez-vous."), 401
-    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET"
-                            else None))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")
+                            if request.method == "GET" else None))
 
 
 def throttled(email: str) -> bool:

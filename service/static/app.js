@@ -24,7 +24,7 @@
   function setupAutosave(form) {
     var url = form.getAttribute("data-autosave");
     var status = form.querySelector("[data-autosave-status]");
-    var timer = null, saving = false, pending = false;
+    var timer = null, saving = false, pending = false, afterSave = function () {};
     function show(message, isError) {
       status.textContent = message;
       status.classList.toggle("is-error", !!isError);
@@ -69,8 +69,20 @@
           }
         })
         .catch(function () { show("L'enregistrement a échoué (connexion perdue ?). Vos réponses restent sur cette page.", true); })
-        .then(function () { saving = false; if (pending) { pending = false; save(); } });
+        .then(function () {
+          saving = false; timer = null;
+          if (pending) { pending = false; save(); } else { afterSave(); }
+        });
     }
+    // A submit while our own autosave is in flight would carry a stale version: wait for it.
+    var submitter = null;
+    form.addEventListener("submit", function (e) {
+      clearTimeout(timer); timer = null;
+      if (saving) { e.preventDefault(); submitter = e.submitter || null; pending = false; }
+    });
+    afterSave = function () {
+      if (submitter !== null) { var b = submitter; submitter = null; form.requestSubmit(b); }
+    };
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 1200); });
     form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(save, 300); });
     window.addEventListener("pagehide", function () { if (timer) { clearTimeout(timer); save(); } });

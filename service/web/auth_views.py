@@ -48,7 +48,7 @@ def logout():
     audit.record("logout", "user", current_user.id)
     db.session.commit()
     logout_user()
-    flash("Vous êtes déconnecté·e.", "info")
+    flash("Vous avez été déconnecté du service.", "info")
     return redirect(url_for("auth.login"))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectFieldBase
 
+from service.rendering.formatting import date_fr
+
 SKIP = {"csrf_token", "version", "action"}
 
 
@@ -118,4 +120,11 @@ def readable(field) -> str:
         if isinstance(data, list):
             return ", ".join(choices.get(str(v), str(v)) for v in data) or "Non renseigné"
         return choices.get(str(data), str(data)) if data not in (None, "") else "Non renseigné"
-    return str(data) if data not in (None, "") else "Non renseigné"
+    if data in (None, ""):
+        return "Non renseigné"
+    if (field.render_kw or {}).get("type") == "date":
+        try:
+            return date_fr(str(data))
+        except ValueError:
+            return str(data)  # an invalid typed date is shown as typed
+    return str(data)
