@@ -539,9 +539,6 @@ def test_no_horizontal_scroll_at_320_px_and_44_px_buttons(live_server, new_conte
     assert not any(small.values()), small
 
 
-@pytest.mark.xfail(strict=False, reason="app bug: the .visually-hidden spans in tables are "
-                   "position:absolute outside any positioned ancestor, so .table-wrap does not "
-                   "contain them and the whole page scrolls sideways")
 def test_pages_with_tables_do_not_scroll_sideways_at_320_px(live_server, new_context, admitted):
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
     login(page, live_server.url, ORIENTEUR)
@@ -553,8 +550,6 @@ def test_pages_with_tables_do_not_scroll_sideways_at_320_px(live_server, new_con
     assert widths == {"mes fiches": 320, "ménage": 320}
 
 
-@pytest.mark.xfail(strict=False, reason="app bug: .button-small (« Retirer : … ») is 36 px high, "
-                   "under the 44 px touch target promised by app.css")
 def test_remove_buttons_of_repeatable_lists_are_44_px(live_server, new_context):
     draft_id = make_draft(live_server, "Étroite", "Retirer")
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
