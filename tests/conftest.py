@@ -108,3 +108,10 @@ def login_as(client, accounts):
         login(client, email)
         return client
     return _login
+
+
+def version_from(html: str) -> str:
+    """The optimistic-locking version carried by an edit form."""
+    match = re.search(r'name="version" value="(\d+)"', html)
+    assert match, "no version in page"
+    return match.group(1)

@@ -142,6 +142,11 @@ class Fiches(MethodView):
         elif not has_role(user, R.PLATEFORME, R.ADMIN):
             return []
         rows = [r for r in db.session.execute(query).scalars() if can_view_referral(user, r)]
+        # Each item carries the full snapshot (health data included): every one is a read to
+        # trace, as GET /fiches/<id> does (SECURITY A, ASVS 8.3.5).
+        for r in rows:
+            audit.record("view", "referral", r.id, r.household_id, user=user, via="api-liste")
+        db.session.commit()
         return [_referral_json(r) for r in rows]
 
     @blp.arguments(kinds.get(KIND).schema, location="json")

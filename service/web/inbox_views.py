@@ -73,10 +73,14 @@ def show(referral_id):
     require(referral is not None and can_view_referral(current_user, referral)
             and can_use_inbox(current_user))
     form = _decision_form(request.form if request.method == "POST" else None)
-    errors = {}
+    errors, status = {}, 422
     if request.method == "POST":
         require(can_decide(current_user))
         errors = _decision_errors(form)
+        if request.form.get("version") != str(referral.version_id):
+            errors["decision"] = ("Une autre décision a été enregistrée depuis l'ouverture de "
+                                  "cette page : relisez l'historique ci-dessous avant de décider.")
+            status = 409
         if not errors:
             decide(referral, form.decision.data, current_user, reason=form.reason.data or None,
                    comment=(form.comment.data or "").strip()[:2000] or None,
@@ -92,7 +96,7 @@ def show(referral_id):
     return render_template("inbox/show.html", referral=referral, entries=entries, latest=latest,
                            form=form, errors=errors, statuses=STATUSES,
                            reasons=REFUSAL_REASONS, can_decide=can_decide(current_user)), \
-        (422 if errors else 200)
+        (status if errors else 200)
 
 
 def _decision_errors(form: DecisionForm) -> dict[str, str]:

@@ -12,7 +12,7 @@ from service.extensions import db
 from service.households.models import Household
 from service.referrals.models import Referral
 from service.registry.models import AuditEvent, RegistryEntry
-from tests.conftest import csrf_from, login
+from tests.conftest import csrf_from, login, version_from
 from tests.helpers import fill_section, sample_fiche, start_draft, submit_draft
 
 
@@ -100,11 +100,13 @@ def test_plateforme_admits_and_household_registry_lists_document(client, account
     page = client.get(f"/plateforme/fiches/{referral.id}").get_data(as_text=True)
     # Refusing without a reason is refused with a French message.
     bad = client.post(f"/plateforme/fiches/{referral.id}",
-                      data={"csrf_token": csrf_from(page), "decision": "refuse"})
+                      data={"csrf_token": csrf_from(page), "decision": "refuse",
+                            "version": version_from(page)})
     assert bad.status_code == 422 and "Indiquez le motif du refus." in bad.get_data(as_text=True)
     team = accounts["accompagnant@demo.example"].structure_id
     ok = client.post(f"/plateforme/fiches/{referral.id}", data={
-        "csrf_token": csrf_from(page), "decision": "admis", "team_structure_id": team})
+        "csrf_token": csrf_from(page), "decision": "admis", "team_structure_id": team,
+        "version": version_from(page)})
     assert ok.status_code == 302
     household = db.session.execute(select(Household)).scalar_one()
     assert re.fullmatch(r"BA-\d{4}-0001", household.reference)

@@ -1,0 +1,20 @@
+"""What a PDF contains, to check that compared engines produced comparable documents."""
+
+from __future__ import annotations
+
+import io
+
+
+def describe(pdf: bytes) -> str:
+    """'3 pages, 41 KB, fonts: DejaVuSansCondensed, ...' (subset prefixes dropped)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts: set[str] = set()
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            name = str(font.get_object().get("/BaseFont", "?")).lstrip("/")
+            fonts.add(name.split("+", 1)[-1])
+    return (f"{len(reader.pages)} pages, {len(pdf) / 1024:.0f} KB, "
+            f"fonts: {', '.join(sorted(fonts)) or 'none'}")

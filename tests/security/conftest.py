@@ -1,0 +1,3 @@
+"""Fixtures of the security tests: apps with no application context left pushed."""
+
+from tests.security.harness import iapp, seeded_template  # noqa: F401

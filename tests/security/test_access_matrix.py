@@ -1,0 +1,315 @@
+"""Role × route matrix (DESIGN.md §5, SECURITY A1/A2): every GET route of the url_map, every
+demo account, real ids. A route missing from the table fails the suite, so a new route must be
+given its expected answers here before it ships.
+
+The world is built once per module through the real pages: the orienteur of the Accueil de jour
+sends a fiche, the Plateforme admits it into a household followed by the team of
+accompagnant@demo.example; the orienteur also has a draft in progress. The matrix only reads
+(GET), so sharing that world between the parametrized cases is safe.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from sqlalchemy import select
+
+from service import create_app
+from service.demo import ACCOUNTS
+from service.households.models import Household
+from service.referrals.models import Referral
+from tests.conftest import version_from
+from tests.helpers import fill_section, sample_fiche, start_draft
+from tests.security.harness import (
+    bearer,
+    csrf_from,
+    ctx,
+    dispose,
+    issue_token,
+    page_csrf,
+    seeded_app,
+    structure_id,
+    submit_through_web,
+    web_login,
+)
+
+ANON = "anonyme"
+ROLES = {email.split("@")[0]: email for email, *_ in ACCOUNTS}
+# orienteur, samu, plateforme, accompagnant, infirmier, encadrant, gestion, accompagnant2,
+# financeur, candidat, admin
+assert len(ROLES) == 11
+EVERYONE = (ANON, *ROLES)
+APPLICANT = "Nguyễn"
+LOGIN = (302, "/connexion")
+
+
+def only(allowed: dict, default=404, anonymous=LOGIN) -> dict:
+    """Expected answer per role: `allowed` ones, `default` for the other accounts."""
+    table = {role: allowed.get(role, default) for role in ROLES}
+    table[ANON] = anonymous
+    return table
+
+
+def everyone(status) -> dict:
+    return dict.fromkeys(EVERYONE, status)
+
+
+FICHE_READERS = {r: 200 for r in ("orienteur", "plateforme", "admin", "accompagnant",
+                                  "infirmier", "encadrant")}
+HOUSEHOLD_TEAM = {r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
+                                   "encadrant", "gestion")}
+
+# Web pages, reached with the session cookie of each account.
+EXPECTED = {
+    "static": everyone(200),
+    "auth.login": everyone(200),
+    "auth.account": only({}, default=200),
+    "home.index": only({
+        "orienteur": (302, "/fiches"), "samu": (302, "/fiches"),
+        "plateforme": (302, "/plateforme/fiches"), "admin": (302, "/plateforme/fiches"),
+        "accompagnant": (302, "/menages/"), "infirmier": (302, "/menages/"),
+        "encadrant": (302, "/menages/"), "gestion": (302, "/menages/"),
+        "accompagnant2": (302, "/menages/"), "financeur": 200, "candidat": 200}),
+    "home.my_fiches": only({"orienteur": 200, "samu": 200}),
+    "home.csrf_token": only({}, default=200),
+    "home.health": everyone(200),
+    "drafts.tasks": only({"orienteur": 200}),
+    "drafts.section": only({"orienteur": 200}),
+    "drafts.review": only({"orienteur": 200}),
+    "documents.confirmation": only(FICHE_READERS),
+    "documents.download": only(FICHE_READERS),
+    "inbox.index": only({"plateforme": 200, "admin": 200}),
+    "inbox.show": only({"plateforme": 200, "admin": 200}),
+    "households.index": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
+    "households.show": only(HOUSEHOLD_TEAM),
+    # The API never accepts the session cookie (SECURITY F9): 401 for every account.
+    "api-docs.openapi_json": everyone(200),
+    "api_fiches.Fiches": everyone(401),
+    "api_fiches.Fiche": everyone(401),
+    "api_fiches.DraftResource": everyone(401),
+    "api_fiches.document": everyone(401),
+    "api_fiches.document_file": everyone(401),
+}
+
+# The same API routes with each account's bearer token (ANON: no Authorization header).
+EXPECTED_API = {
+    "api-docs.openapi_json": everyone(200),
+    "api_fiches.Fiches": only({}, default=200, anonymous=401),
+    "api_fiches.Fiche": only({"orienteur": 200, "plateforme": 200, "admin": 200},
+                             anonymous=401),
+    "api_fiches.DraftResource": only({"orienteur": 200}, anonymous=401),
+    "api_fiches.document": only(FICHE_READERS, anonymous=401),
+    "api_fiches.document_file": only(FICHE_READERS, anonymous=401),
+}
+
+# Values for path parameters; names of the world's objects are resolved by the fixture.
+PARAMS = {
+    "filename": ["app.css", "app.js"],
+    "draft_id": ["<draft>"],
+    "section_key": ["origine", "consentement"],
+    "entry_id": ["<entry>"],
+    "fmt": ["pdf", "docx"],
+    "referral_id": ["<referral>"],
+    "household_id": ["<household>"],
+}
+
+
+@cache
+def get_rules() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(endpoint, rule, arguments) of every rule answering GET, from a throwaway app."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
+                      "HTTPS": False})
+    return tuple(sorted((r.endpoint, r.rule, tuple(sorted(r.arguments)))
+                        for r in app.url_map.iter_rules() if "GET" in r.methods))
+
+
+def instances(rule: str, arguments: tuple[str, ...]) -> list[str]:
+    """Every URL of a rule: the product of the PARAMS values of its arguments."""
+    urls = [rule]
+    for name in arguments:
+        urls = [re.sub(rf"<(?:[^<>:]+:)?{name}>", value, url)
+                for url in urls for value in PARAMS[name]]
+    return urls
+
+
+def cases(table: dict, prefix: str | None = None):
+    for endpoint, rule, arguments in get_rules():
+        if endpoint not in table or (prefix and not rule.startswith(prefix)):
+            continue
+        if any(a not in PARAMS for a in arguments):
+            continue  # reported by test_every_get_route_is_in_the_table
+        for url in instances(rule, arguments):
+            for role in EVERYONE:
+                yield pytest.param(role, endpoint, url, id=f"{role}-{url}")
+
+
+def test_every_get_route_is_in_the_table():
+    endpoints = {endpoint for endpoint, _, _ in get_rules()}
+    missing = sorted(endpoints - EXPECTED.keys())
+    assert not missing, f"GET routes without expected answers per role: {missing}"
+    stale = sorted(EXPECTED.keys() - endpoints)
+    assert not stale, f"table rows for routes that no longer exist: {stale}"
+    api = {e for e, rule, _ in get_rules() if rule.startswith("/api/")}
+    assert api == set(EXPECTED_API), "every API GET route needs its bearer-token row"
+    unknown = sorted({a for _, _, args in get_rules() for a in args} - PARAMS.keys())
+    assert not unknown, f"path parameters without a value in PARAMS: {unknown}"
+    for table in (EXPECTED, EXPECTED_API):
+        for endpoint, row in table.items():
+            assert set(row) == set(EVERYONE), endpoint
+
+
+# --- The world -------------------------------------------------------------------------------
+
+class World:
+    def __init__(self, app, ids: dict):
+        self.app = app
+        self.ids = ids
+        self._clients: dict = {}
+        self._tokens: dict = {}
+
+    def url(self, template: str) -> str:
+        for name, value in self.ids.items():
+            template = template.replace(f"<{name}>", value)
+        return template
+
+    def client(self, role: str):
+        if role == ANON:
+            return self.app.test_client()  # a new one each time: no cookie at all
+        if role not in self._clients:
+            self._clients[role] = web_login(self.app, ROLES[role])
+        return self._clients[role]
+
+    def token(self, role: str) -> dict:
+        if role == ANON:
+            return {}
+        if role not in self._tokens:
+            self._tokens[role] = bearer(issue_token(self.app, ROLES[role]))
+        return self._tokens[role]
+
+
+@pytest.fixture(scope="module")
+def world(seeded_template, tmp_path_factory):
+    app = seeded_app(seeded_template, tmp_path_factory.mktemp("matrix"))
+    orienteur = web_login(app, ROLES["orienteur"])
+    _, entry_id = submit_through_web(orienteur)
+    draft_id = start_draft(orienteur)
+    assert fill_section(orienteur, draft_id, "origine", sample_fiche()["origine"]
+                        ).status_code == 302
+    with ctx(app) as session:
+        referral_id = session.execute(select(Referral.id)).scalar_one()
+    plateforme = web_login(app, ROLES["plateforme"])
+    page = plateforme.get(f"/plateforme/fiches/{referral_id}").get_data(as_text=True)
+    decided = plateforme.post(f"/plateforme/fiches/{referral_id}", data={
+        "csrf_token": csrf_from(page), "version": version_from(page), "decision": "admis",
+        "team_structure_id": structure_id(app, ROLES["accompagnant"])})
+    assert decided.status_code == 302
+    with ctx(app) as session:
+        household = session.execute(select(Household)).scalar_one()
+        assert household.team_structure_id == structure_id(app, ROLES["accompagnant"])
+        household_id = household.id
+    yield World(app, {"draft": draft_id, "entry": entry_id, "referral": referral_id,
+                      "household": household_id})
+    dispose(app)
+
+
+def check(response, expected, role: str, url: str) -> None:
+    body = response.get_data().decode("utf-8", "replace")
+    response.close()  # static files are streamed from an open file
+    status, location = expected if isinstance(expected, tuple) else (expected, None)
+    assert response.status_code == status, (role, url, response.status_code)
+    if location is not None:
+        assert response.headers["Location"].split("?")[0] == location, (
+            role, url, response.headers["Location"])
+    if status in (401, 404):
+        # A refusal says nothing about the object, not even whose it is.
+        assert APPLICANT not in body, (role, url)
+
+
+@pytest.mark.parametrize("role, endpoint, url", list(cases(EXPECTED)))
+def test_web_route_by_role(world, role, endpoint, url):
+    response = world.client(role).get(world.url(url))
+    check(response, EXPECTED[endpoint][role], role, url)
+    if role == ANON and EXPECTED[endpoint][role] == LOGIN:
+        # Back to the page after login, never elsewhere.
+        assert response.headers["Location"].startswith("/connexion?next=/")
+
+
+@pytest.mark.parametrize("role, endpoint, url", list(cases(EXPECTED_API, prefix="/api/")))
+def test_api_route_by_role(world, role, endpoint, url):
+    response = world.app.test_client().get(world.url(url), headers=world.token(role))
+    check(response, EXPECTED_API[endpoint][role], role, url)
+
+
+# --- What a page shows, beyond its status ---------------------------------------------------
+
+def test_other_orienteur_structure_does_not_see_the_fiche_in_its_list(world):
+    assert APPLICANT in world.client("orienteur").get("/fiches").get_data(as_text=True)
+    assert APPLICANT not in world.client("samu").get("/fiches").get_data(as_text=True)
+    assert world.client("samu").get("/api/v1/fiches", headers=world.token("samu")
+                                     ).get_json() == []
+
+
+def test_gestion_locative_sees_the_household_but_not_the_fiche_de_lien(world):
+    household = world.url("/menages/<household>")
+    entry = world.ids["entry"]
+    page = world.client("gestion").get(household).get_data(as_text=True)
+    assert "BA-" in page
+    assert f"/documents/{entry}/telecharger.pdf" not in page
+    team_page = world.client("accompagnant").get(household).get_data(as_text=True)
+    assert f"/documents/{entry}/telecharger.pdf" in team_page
+    for fmt in ("pdf", "docx"):
+        assert world.client("gestion").get(
+            f"/documents/{entry}/telecharger.{fmt}").status_code == 404
+
+
+def test_other_team_does_not_see_the_household_in_its_list(world):
+    reference_page = world.client("accompagnant").get("/menages/").get_data(as_text=True)
+    reference = re.search(r"BA-\d{4}-\d{4}", reference_page).group(0)
+    assert reference not in world.client("accompagnant2").get("/menages/").get_data(
+        as_text=True)
+
+
+# --- Writes: denied as 404 before anything changes ------------------------------------------
+
+WRITES = [
+    # (role, path template, form data)
+    ("samu", "/brouillons/<draft>/origine", {"action": "save", "origine-lieu": "x"}),
+    ("plateforme", "/brouillons/<draft>/origine", {"action": "save"}),
+    ("samu", "/brouillons/<draft>/envoyer", {"idempotency_key":
+                                             "2f1c4d3e-0000-4000-8000-000000000000"}),
+    ("samu", "/brouillons/<draft>/supprimer", {}),
+    ("samu", "/documents/<entry>/corriger", {}),
+    ("accompagnant", "/documents/<entry>/corriger", {}),
+    ("admin", "/documents/<entry>/corriger", {}),
+    ("orienteur", "/plateforme/fiches/<referral>", {"decision": "refuse", "reason": "autre"}),
+    ("admin", "/plateforme/fiches/<referral>", {"decision": "refuse", "reason": "autre"}),
+    ("financeur", "/plateforme/fiches/<referral>", {"decision": "refuse", "reason": "autre"}),
+    ("accompagnant", "/plateforme/fiches/<referral>", {"decision": "retire"}),
+    ("financeur", "/brouillons/nouveau/fiche_de_lien", {}),
+    ("accompagnant", "/brouillons/nouveau/fiche_de_lien", {}),
+    ("plateforme", "/brouillons/nouveau/fiche_de_lien", {}),
+]
+
+
+@pytest.mark.parametrize("role, path, data", WRITES,
+                         ids=[f"{r}-{p}" for r, p, _ in WRITES])
+def test_writes_by_other_roles_are_404_and_change_nothing(world, role, path, data):
+    from service.documents.models import Draft
+    from service.registry.models import RegistryEntry
+
+    client = world.client(role)
+    with ctx(world.app) as session:
+        before = (session.get(Draft, world.ids["draft"]).version_id,
+                  session.get(Referral, world.ids["referral"]).status,
+                  len(session.execute(select(RegistryEntry)).all()),
+                  len(session.execute(select(Draft)).all()))
+    response = client.post(world.url(path), data={**data, "csrf_token": page_csrf(client)})
+    assert response.status_code == 404, (role, path, response.status_code)
+    with ctx(world.app) as session:
+        after = (session.get(Draft, world.ids["draft"]).version_id,
+                 session.get(Referral, world.ids["referral"]).status,
+                 len(session.execute(select(RegistryEntry)).all()),
+                 len(session.execute(select(Draft)).all()))
+    assert after == before
