@@ -55,21 +55,26 @@ def new_draft(kind_key: str, user, *, household_id=None, series: DocumentSeries 
     return draft
 
 
-def section_errors(kind_key: str, section_key: str, raw: dict) -> dict:
-    """Validation errors of one section, without blocking the save."""
-    schema = kinds.get(kind_key).section(section_key).schema()
+def section_errors(kind_key: str, section_key: str, raw: dict, data: dict | None = None) -> dict:
+    """Validation errors of one section (and cross-section rules), without blocking the save."""
+    kind = kinds.get(kind_key)
+    errors: dict = {}
     try:
-        schema.load(raw or {})
+        kind.section(section_key).schema().load(raw or {})
     except ValidationError as exc:
-        return exc.messages
-    return {}
+        errors = dict(exc.messages)
+    if kind.cross_checks and data is not None:
+        for field, messages in kind.cross_checks(data).get(section_key, {}).items():
+            errors.setdefault(field, messages)
+    return errors
 
 
 def section_status(draft: Draft, section_key: str) -> str:
     raw = (draft.data or {}).get(section_key)
     if not raw or not _has_answer(raw):
         return TODO
-    return IN_PROGRESS if section_errors(draft.kind, section_key, raw) else DONE
+    errors = section_errors(draft.kind, section_key, raw, draft.data)
+    return IN_PROGRESS if errors else DONE
 
 
 def _has_answer(value) -> bool:
@@ -91,7 +96,7 @@ def save_section(draft: Draft, section_key: str, raw: dict, expected_version: in
     draft.data = data
     draft.updated_at = utcnow()
     db.session.commit()
-    return section_errors(draft.kind, section_key, raw)
+    return section_errors(draft.kind, section_key, raw, data)
 
 
 def validate_all(draft: Draft) -> tuple[dict | None, dict]:

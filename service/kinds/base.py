@@ -28,6 +28,8 @@ class DocumentKind:
     form_module: ModuleType | None
     build_context: Callable[[dict], dict]
     describe: Callable[[dict], str]  # short label of the subject, for lists
+    # Rules spanning sections, on raw draft data: {section: {field: [messages]}}.
+    cross_checks: Callable[[dict], dict] | None = None
     formats: tuple[str, ...] = ("pdf", "docx")
     scope: str = "household"  # household, referral, application, period
     signed: bool = False

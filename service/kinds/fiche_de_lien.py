@@ -190,17 +190,21 @@ class FicheDeLienSchema(Schema):
     auto_evaluation = fields.Nested(AutoEvaluationSchema, required=True, error_messages=MESSAGES)
     consentement = fields.Nested(ConsentementSchema, required=True, error_messages=MESSAGES)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _cross_sections(self, data, **kw):
-        menage, droits = data.get("menage") or {}, data.get("droits") or {}
-        nationalites = [p.get("nationalite") for p in
-                        [menage.get("demandeur") or {}, *menage.get("co_demandeurs", [])]]
-        if any(n not in ("FRANCAISE", "UE") for n in nationalites) and not droits.get(
-            "droit_sejour"
-        ):
-            raise ValidationError(
-                {"droits": {"droit_sejour": ["Précisez le droit au séjour."]}}
-            )
+        errors = cross_section_errors(data)
+        if errors:
+            raise ValidationError(errors)
+
+
+def cross_section_errors(data: dict) -> dict:
+    """Rules that span sections; also run on drafts so a section's status is honest."""
+    menage, droits = data.get("menage") or {}, data.get("droits") or {}
+    people = [menage.get("demandeur") or {}, *(menage.get("co_demandeurs") or [])]
+    foreign = any(p.get("nationalite") not in (None, "", "FRANCAISE", "UE") for p in people)
+    if foreign and not droits.get("droit_sejour"):
+        return {"droits": {"droit_sejour": ["Précisez le droit au séjour."]}}
+    return {}
 
 
 def _applicant(data: dict) -> str:
@@ -223,6 +227,7 @@ KIND = DocumentKind(
     form_module=form_module,
     build_context=build_context,
     describe=_applicant,
+    cross_checks=cross_section_errors,
     formats=("pdf", "docx"),
     scope="referral",
     signed=False,

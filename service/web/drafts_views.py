@@ -95,8 +95,8 @@ def section(draft_id, section_key):
     else:
         form = section_form(kind, section_key, data=(draft.data or {}).get(section_key))
         if request.args.get("erreurs"):
-            errors = flatten_errors(
-                flow.section_errors(draft.kind, section_key, (draft.data or {}).get(section_key)))
+            errors = flatten_errors(flow.section_errors(
+                draft.kind, section_key, (draft.data or {}).get(section_key), draft.data))
     labels = field_labels(form)
     return render_template("drafts/section.html", draft=draft, kind=kind,
                            section=kind.section(section_key), form=form, errors=errors,

@@ -487,8 +487,6 @@ def test_sending_an_incomplete_fiche_lists_every_missing_section(live_server, ph
     expect(phone.locator("#status-residence")).to_have_text("À compléter")
 
 
-@pytest.mark.xfail(strict=False, reason="app bug: the cross-section check « Précisez le droit au "
-                   "séjour » is only made on sending; section C shows no error and is « Terminé »")
 def test_droit_au_sejour_required_for_a_foreign_national_shows_in_section_c(live_server, phone):
     draft_id = make_draft(live_server, "Sans", "Titre")
     from service.documents.models import Draft

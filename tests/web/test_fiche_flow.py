@@ -157,3 +157,16 @@ def test_expired_form_token_redisplays_the_typed_answers(login_as):
     page = response.get_data(as_text=True)
     assert "ne sont pas encore enregistrées" in page
     assert "Rester près de l&#39;école de Maëlys" in page
+
+
+def test_cross_section_rule_shows_on_the_section_it_concerns(login_as):
+    client = login_as("orienteur@demo.example")
+    draft_id = start_draft(client)
+    data = sample_fiche()
+    fill_section(client, draft_id, "menage", data["menage"])  # a non-EU national
+    data["droits"].update(droit_sejour="", titre_fin_validite="")
+    response = fill_section(client, draft_id, "droits", data["droits"])
+    assert response.status_code == 422
+    assert "Précisez le droit au séjour." in response.get_data(as_text=True)
+    tasks = client.get(f"/brouillons/{draft_id}").get_data(as_text=True)
+    assert re.search(r"C\. Situation administrative et droits</a>\s*<strong[^>]*>En cours", tasks)
