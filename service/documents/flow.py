@@ -90,7 +90,9 @@ def save_section(draft: Draft, section_key: str, raw: dict, expected_version: in
     if draft.status != DRAFT:
         raise PermissionError("submitted documents are immutable")
     if expected_version is not None and expected_version != draft.version_id:
-        raise StaleDraft(draft)
+        if (draft.data or {}).get(section_key) != raw:
+            raise StaleDraft(draft)
+        # Same answers already stored (our own autosave got there first): nothing to merge.
     data = dict(draft.data or {})
     data[section_key] = raw
     draft.data = data
