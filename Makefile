@@ -24,8 +24,8 @@ run: setup
 	$(VENV)/bin/flask demo-data
 	@echo ""
 	@echo "Service prêt : http://127.0.0.1:$(PORT)"
-	FLASK_HTTPS=false $(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
-		--max-requests 500 --max-requests-jitter 50 --access-logfile - 'service:create_app()'
+	FLASK_HTTPS=false $(VENV)/bin/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
+		'service:create_app()'
 
 test: setup
 	$(VENV)/bin/ruff check .

@@ -11,6 +11,9 @@ graceful_timeout = 5
 
 def post_worker_init(worker):
     """Written after the worker imported the app: the next request is the first one it serves."""
+    from service.warmup import warm
+
+    warm(worker.wsgi)  # as in the project's gunicorn.conf.py
     path = os.environ.get("BENCH_READY_FILE")
     if not path:
         return

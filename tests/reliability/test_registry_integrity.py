@@ -407,3 +407,35 @@ def test_blob_store_files_are_read_only_and_written_atomically(app, monkeypatch)
     assert not store.exists(digest)
     assert store.temp_files() == []
     assert registry_check(app)[0] == 0
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "BUG service/documents/flow.py:127-131 (finalise, `except IntegrityError`): when the "
+    "insert loses the race on the idempotency key, the winner's entry is replayed without the "
+    "payload check done at line 117-119, so the same key with a DIFFERENT payload answers 201 "
+    "with the other fiche and the second payload is silently dropped (SECURITY R3 wants "
+    "409/422). Fix: after the rollback, apply the same test as the pre-check "
+    "(existing.snapshot_sha256 == sha256_json(snapshot), same kind, same author) and raise "
+    "IdempotencyConflict otherwise."))
+def test_key_race_with_a_different_payload_is_a_conflict(app, monkeypatch):
+    """The race made deterministic: the second request does not see the first row when it
+    starts (as if both started together), then loses the insert on the UNIQUE key."""
+    headers = bearer(issue_token(app, "orienteur@demo.example"),
+                     **{"Idempotency-Key": "course-1"})
+    client = app.test_client()
+    first = client.post("/api/v1/fiches", json=sample_fiche(), headers=headers)
+    assert first.status_code == 201
+    real_by_key = flow._by_key
+    calls = []
+
+    def by_key_not_yet_committed(key):
+        calls.append(key)
+        return None if len(calls) == 1 else real_by_key(key)
+
+    monkeypatch.setattr(flow, "_by_key", by_key_not_yet_committed)
+    other = sample_fiche()
+    other["projet"]["secteurs"] = "Lattes"
+    second = client.post("/api/v1/fiches", json=other, headers=headers)
+    assert len(calls) == 2  # the insert lost on the UNIQUE key, then looked again
+    assert len(entries(app)) == 3
+    assert second.status_code == 409, (second.status_code, second.get_json().get("id"))

@@ -1,0 +1,42 @@
+"""Warm a worker before its first request: stylesheet, fonts, templates, DB connection."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from flask import Flask
+from sqlalchemy import text
+
+from service import kinds
+from service.documents.produce import render
+from service.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def warm(app: Flask) -> None:
+    """Render each kind's sample once and touch the database; failures only log."""
+    from service.demo import sample_fiche
+
+    with app.app_context(), app.test_request_context():
+        try:
+            db.session.execute(text("SELECT 1"))
+            kind = kinds.get("fiche_de_lien")
+            data = kind.schema().load(sample_fiche())
+            render(kind, data, _meta(app, kind.title))
+            app.jinja_env.get_template("drafts/section.html")
+        except Exception:  # a cold worker still works, only slower
+            log.exception("worker warm-up failed")
+        finally:
+            db.session.remove()
+
+
+def _meta(app: Flask, title: str) -> dict:
+    return {
+        "title": title, "reference": "WARMUP", "version": 1,
+        "issued_at": datetime.datetime.now(datetime.UTC).replace(microsecond=0),
+        "author_structure": "", "author_name": "", "registry_id": "warmup",
+        "snapshot_sha256": "0" * 64, "organisation": app.config["ORGANISATION_NAME"],
+        "household_reference": "", "supersedes_version": None,
+    }
