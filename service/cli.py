@@ -105,3 +105,32 @@ def registry_check():
     if report.ok:
         click.echo("Registre intègre.")
     sys.exit(0 if report.ok else 1)
+
+
+@registry.command("revoke")
+@click.argument("entry_id")
+@click.option("--reason", required=True, help="Motif, affiché sur la page de vérification")
+def registry_revoke(entry_id, reason):
+    """Revoke a registered version: verification then says « révoqué »."""
+    from service.registry.models import RegistryEntry
+    from service.registry.verification import revoke
+
+    entry = db.session.get(RegistryEntry, entry_id)
+    if entry is None:
+        raise click.ClickException("Version inconnue.")
+    revoke(entry, reason)
+    db.session.commit()
+    click.echo(f"Révoqué : {entry.title} v{entry.version} ({entry.verification_code})")
+
+
+@registry.command("rerender")
+@click.argument("entry_id")
+def registry_rerender(entry_id):
+    """Render again from the stored snapshot and template; exit 1 if the text differs."""
+    from service.documents.rerender import rerender
+
+    report = rerender(entry_id)
+    click.echo(report.summary)
+    for line in report.differences[:40]:
+        click.echo(line)
+    sys.exit(0 if report.identical else 1)

@@ -26,6 +26,10 @@ DEFAULTS: dict = {
     "LOGIN_WINDOW_SECONDS": 15 * 60,
     "ORGANISATION_NAME": "Plateforme Logement d'abord – Montpellier Méditerranée Métropole",
     "TERRITORY_CODE": "BA",
+    # Printed in each document's QR code: where a reader verifies it.
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    "PDF_VARIANT": "pdf/a-3b",
+    "VERIFY_RATE_LIMIT": 30,  # lookups per client per 10 minutes on the public page
     "API_TITLE": "API Documents Logement d'abord",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -4,4 +4,9 @@ from service.auth.models import ApiToken, LoginAttempt, Structure, User  # noqa:
 from service.documents.models import DocumentSeries, Draft  # noqa: F401
 from service.households.models import Household, Person  # noqa: F401
 from service.referrals.models import Referral, ReferralDecision  # noqa: F401
-from service.registry.models import AuditEvent, RegistryEntry  # noqa: F401
+from service.registry.models import (  # noqa: F401
+    AuditEvent,
+    RateEvent,
+    RegistryEntry,
+    Revocation,
+)

@@ -9,8 +9,9 @@ from flask import Flask
 from sqlalchemy import text
 
 from service import kinds
-from service.documents.produce import render
+from service.documents.produce import provenance_meta, render
 from service.extensions import db
+from service.registry.codes import new_code
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def warm(app: Flask) -> None:
             db.session.execute(text("SELECT 1"))
             kind = kinds.get("fiche_de_lien")
             data = kind.schema().load(sample_fiche())
-            render(kind, data, _meta(app, kind.title))
+            render(kind, data, {**provenance_meta(kind, new_code()), **_meta(app, kind.title)})
             app.jinja_env.get_template("drafts/section.html")
         except Exception:  # a cold worker still works, only slower
             log.exception("worker warm-up failed")

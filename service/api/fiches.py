@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from flask import g, request, url_for
@@ -64,17 +63,11 @@ def _referral_json(referral) -> dict:
 
 
 def _idempotency_key(user) -> str:
-    """The client's key, scoped to the user (SECURITY C4: unique per (user, key)).
-
-    Keys are chosen by API clients ("1", "fiche-42"...), so two structures can send the same
-    one: stored raw, the second would replay the first structure's referral (same payload) or
-    be refused forever (other payload). The stored key is a digest of (user, key); it can never
-    equal a web form key (those are UUIDs).
-    """
+    """The client's key ("1", "fiche-42"...); the flow scopes it to the user (SECURITY C4)."""
     key = request.headers.get("Idempotency-Key", "").strip() or str(uuid.uuid4())
     if len(key) > MAX_KEY_LENGTH:
         abort(400, message=f"Idempotency-Key trop long ({MAX_KEY_LENGTH} caractères au plus).")
-    return "api-" + hashlib.sha256(f"{user.id}\n{key}".encode()).hexdigest()
+    return f"api:{key}"
 
 
 # --- Shape of draft data -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from blinker import Namespace
@@ -12,11 +13,12 @@ from sqlalchemy.exc import IntegrityError
 
 from service import kinds
 from service.documents.models import DRAFT, SUBMITTED, DocumentSeries, Draft
-from service.documents.produce import render
+from service.documents.produce import provenance_meta, render
 from service.extensions import db
 from service.ids import new_id
 from service.registry import audit
 from service.registry.chain import sha256_json
+from service.registry.codes import new_code
 from service.registry.models import RegistryEntry
 from service.registry.store import append, next_version
 from service.timeutil import utcnow
@@ -110,8 +112,12 @@ def validate_all(draft: Draft) -> tuple[dict | None, dict]:
 
 def finalise(draft: Draft, user, idempotency_key: str, *, series_structure_id: str | None = None,
              household_reference: str = "") -> Finalised:
-    """Validate, render, register; a repeated key replays the first result."""
-    existing = _by_key(idempotency_key)
+    """Validate, render, register; a repeated key replays the first result.
+
+    Keys are scoped to the user (SECURITY C4): another user's key never replays their document.
+    """
+    key = scoped_key(user, idempotency_key)
+    existing = _by_key(key)
     if existing is not None and existing.id == draft.entry_id:
         return Finalised(existing, replayed=True)  # double click on the same draft
     if draft.status != DRAFT:
@@ -122,23 +128,31 @@ def finalise(draft: Draft, user, idempotency_key: str, *, series_structure_id: s
         raise ValidationError(errors)
     snapshot = kind.schema().dump(loaded)
     if existing is not None:  # a retry from another draft: same payload replays, else conflict
-        if existing.snapshot_sha256 != sha256_json(snapshot) or existing.kind != draft.kind:
-            raise IdempotencyConflict(idempotency_key)
-        return Finalised(existing, replayed=True)
+        return _replay(existing, draft, snapshot, key)
     for attempt in range(5):
         try:
-            entry = _register(draft, user, kind, loaded, snapshot, idempotency_key,
+            entry = _register(draft, user, kind, loaded, snapshot, key,
                               series_structure_id, household_reference)
             db.session.commit()
             return Finalised(entry, replayed=False)
         except IntegrityError:
             db.session.rollback()
-            existing = _by_key(idempotency_key)
+            existing = _by_key(key)
             if existing is not None:  # a concurrent request with the same key won
-                return Finalised(existing, replayed=True)
+                return _replay(existing, draft, snapshot, key)
             if attempt == 4:
                 raise
     raise RuntimeError("unreachable")
+
+
+def scoped_key(user, key: str) -> str:
+    return hashlib.sha256(f"{user.id}\n{key}".encode()).hexdigest()
+
+
+def _replay(existing: RegistryEntry, draft: Draft, snapshot: dict, key: str) -> Finalised:
+    if existing.snapshot_sha256 != sha256_json(snapshot) or existing.kind != draft.kind:
+        raise IdempotencyConflict(key)
+    return Finalised(existing, replayed=True)
 
 
 def _register(draft, user, kind, loaded, snapshot, key, structure_id, household_reference):
@@ -153,6 +167,7 @@ def _register(draft, user, kind, loaded, snapshot, key, structure_id, household_
     entry_id = new_id()
     snapshot_sha = sha256_json(snapshot)
     meta = {
+        **provenance_meta(kind, new_code()),
         "title": kind.title,
         "reference": reference_of(series),
         "version": version,
@@ -168,7 +183,7 @@ def _register(draft, user, kind, loaded, snapshot, key, structure_id, household_
     rendered = render(kind, loaded, meta)
     entry = append(series=series, kind=kind.key, title=kind.title, snapshot=snapshot,
                    snapshot_sha256=snapshot_sha, rendered=rendered, user=user,
-                   idempotency_key=key, entry_id=entry_id)
+                   idempotency_key=key, entry_id=entry_id, render_meta=meta)
     draft.status = SUBMITTED
     draft.series_id = series.id
     draft.entry_id = entry.id

@@ -24,7 +24,13 @@ def sha256_json(value) -> str:
     return hashlib.sha256(canonical(value)).hexdigest()
 
 
+# Chained when present; rows written before these fields existed keep their hash.
+OPTIONAL_CHAINED_FIELDS = ("verification_code", "template_name")
+
+
 def row_hash(prev_hash: str, fields: dict, created_at_iso: str) -> str:
     content = {name: fields.get(name) for name in CHAINED_FIELDS}
+    content.update({name: fields[name] for name in OPTIONAL_CHAINED_FIELDS
+                    if fields.get(name) is not None})
     content["created_at"] = created_at_iso
     return hashlib.sha256(prev_hash.encode() + canonical(content)).hexdigest()

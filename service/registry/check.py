@@ -8,7 +8,7 @@ from datetime import UTC
 from sqlalchemy import select
 
 from service.extensions import db
-from service.registry.chain import CHAINED_FIELDS, GENESIS, row_hash
+from service.registry.chain import CHAINED_FIELDS, GENESIS, OPTIONAL_CHAINED_FIELDS, row_hash
 from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
 from service.timeutil import as_utc
@@ -46,7 +46,8 @@ def run() -> Report:
                     f"obtenu {store.digest_of_stored(digest)}")
         if entry.prev_hash != expected_prev:
             report.faults.append(f"Chaîne rompue avant {label} : une ligne manque ou a changé")
-        fields = {name: getattr(entry, name) for name in CHAINED_FIELDS}
+        fields = {name: getattr(entry, name)
+                  for name in (*CHAINED_FIELDS, *OPTIONAL_CHAINED_FIELDS)}
         created = as_utc(entry.created_at).astimezone(UTC).isoformat()
         if row_hash(entry.prev_hash, fields, created) != entry.row_hash:
             report.faults.append(f"Ligne modifiée : {label}")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import db
@@ -17,7 +26,10 @@ SIGNED = "signed"
 
 class RegistryEntry(db.Model):
     __tablename__ = "registry_entries"
-    __table_args__ = (UniqueConstraint("series_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("series_id", "version"),
+        Index("uq_registry_entries_verification_code", "verification_code", unique=True),
+    )
     id: Mapped[str] = id_column()
     # Position in the hash chain; UNIQUE, so two concurrent appends cannot share a place.
     seq: Mapped[int] = mapped_column(Integer, unique=True)
@@ -39,6 +51,11 @@ class RegistryEntry(db.Model):
     structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    # Printed on every page with a QR code; the public verification page looks it up.
+    verification_code: Mapped[str | None] = mapped_column(String(14))
+    # Exactly what the templates received besides the snapshot: rerendering needs nothing else.
+    render_meta: Mapped[dict | None] = mapped_column(JSON)
+    template_name: Mapped[str | None] = mapped_column(String(100))
     # Hash chain: each row names its predecessor's hash; UNIQUE makes concurrent appends retry.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     row_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -60,3 +77,23 @@ class AuditEvent(db.Model):
     household_id: Mapped[str | None] = mapped_column(String(36), index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class Revocation(db.Model):
+    """A registered version withdrawn from use (append-only: one row per revoked version)."""
+
+    __tablename__ = "revocations"
+    id: Mapped[str] = id_column()
+    entry_id: Mapped[str] = mapped_column(ForeignKey("registry_entries.id"), unique=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RateEvent(db.Model):
+    """Counts requests of rate-limited public pages (per client key), pruned as it goes."""
+
+    __tablename__ = "rate_events"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(120), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -29,7 +29,7 @@ class Rendered:
 
 def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: str,
            rendered: Rendered, user, idempotency_key: str, entry_id: str | None = None,
-           status: str = FINAL) -> RegistryEntry:
+           status: str = FINAL, render_meta: dict | None = None) -> RegistryEntry:
     """Write blobs (fsync, rename) then add the row; the caller commits or rolls back.
 
     A crash after the blobs and before the commit leaves orphan blobs only, which
@@ -64,6 +64,8 @@ def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: st
         "created_by_id": user.id,
         "structure_id": series.structure_id,
         "idempotency_key": idempotency_key,
+        "verification_code": (render_meta or {}).get("verification_code"),
+        "template_name": (render_meta or {}).get("template_name"),
     }
     created_at = utcnow().replace(microsecond=0)
     prev_hash = head.row_hash if head else GENESIS
@@ -71,6 +73,7 @@ def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: st
         **fields,
         snapshot=snapshot,
         library_versions=rendered.library_versions,
+        render_meta=_jsonable(render_meta),
         created_at=created_at,
         prev_hash=prev_hash,
         row_hash=row_hash(prev_hash, fields, created_at.isoformat()),
@@ -78,6 +81,12 @@ def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: st
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def _jsonable(meta: dict | None) -> dict | None:
+    if meta is None:
+        return None
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in meta.items()}
 
 
 def next_version(series_id: str) -> int:

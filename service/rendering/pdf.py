@@ -27,16 +27,40 @@ def render_html(templates_dir: str, template: str, context: dict) -> str:
     return document_env(templates_dir).get_template(template).render(**strip_controls(context))
 
 
-def html_to_pdf(templates_dir: str, html: str, variant: str | None = None) -> bytes:
+def layout(templates_dir: str, html: str):
+    """HTML -> laid-out weasyprint.Document (pages and boxes), before writing any PDF byte."""
     fetcher, fonts, css = _engine(templates_dir)
     base_url = (Path(templates_dir) / "_shared").resolve().as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(
-        stylesheets=[css], font_config=fonts, pdf_variant=variant, uncompressed_pdf=False,
-    )
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        stylesheets=[css], font_config=fonts)
+
+
+def write(document, variant: str | None = None, extra_rdf: bytes = b"") -> bytes:
+    """The PDF bytes; `extra_rdf` (rdf:Description elements) joins the XMP packet of PDF/A."""
+    if extra_rdf:
+        _add_rdf(document.metadata, extra_rdf)
+    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+
+
+def _add_rdf(metadata, extra_rdf: bytes) -> None:
+    """WeasyPrint writes one rdf:RDF element; ours goes inside it, so the packet stays valid."""
+    generate = metadata.generate_rdf_metadata
+
+    def with_provenance(variant, version, conformance):
+        xml = generate(variant, version, conformance)
+        head, _, tail = xml.rpartition(b"</rdf:RDF>")
+        return head + extra_rdf + b"</rdf:RDF>" + tail
+
+    metadata.generate_rdf_metadata = with_provenance
+
+
+def html_to_pdf(templates_dir: str, html: str, variant: str | None = None,
+                extra_rdf: bytes = b"") -> bytes:
+    return write(layout(templates_dir, html), variant, extra_rdf)
 
 
 def render_pdf(templates_dir: str, template: str, context: dict,
-               variant: str | None = None) -> bytes:
+               variant: str | None = None, extra_rdf: bytes = b"") -> bytes:
     """Render `template` with `context`; metadata comes from the HTML <head> (title, meta)."""
-    return html_to_pdf(templates_dir, render_html(templates_dir, template, context), variant)
+    html = render_html(templates_dir, template, context)
+    return html_to_pdf(templates_dir, html, variant, extra_rdf)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def strip_controls(value):
+    if isinstance(value, Markup):  # our own generated markup (QR code), never user text
+        return value
     if isinstance(value, str):
         return _CONTROL.sub("", value)
     if isinstance(value, dict):

@@ -19,10 +19,11 @@ def register_web(app: Flask) -> None:
         home_views,
         households_views,
         inbox_views,
+        verify_views,
     )
 
     for module in (auth_views, home_views, drafts_views, documents_views, inbox_views,
-                   households_views):
+                   households_views, verify_views):
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(role_labels=roles.LABELS)
@@ -32,6 +33,7 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(405, _error(405, "Méthode non autorisée"))
     app.register_error_handler(409, _error(409, "Conflit"))
     app.register_error_handler(413, _error(413, "Envoi trop volumineux"))
+    app.register_error_handler(429, _error(429, "Trop de demandes"))
     app.register_error_handler(500, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
 
@@ -76,6 +78,8 @@ MESSAGES = {
     405: "Cette action n'est pas possible sur cette page.",
     409: "Ce contenu a été modifié entre-temps.",
     413: "Le fichier ou le formulaire envoyé est trop volumineux.",
+    429: "Trop de vérifications en peu de temps depuis votre connexion. Réessayez dans "
+         "quelques minutes.",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -35,6 +35,7 @@ def login():
     if request.method == "POST":
         user, error = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
+            session.pop("csrf_token", None)  # a token seen before login dies with it
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
     status = 200 if error is None else 401

@@ -409,14 +409,6 @@ def test_blob_store_files_are_read_only_and_written_atomically(app, monkeypatch)
     assert registry_check(app)[0] == 0
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG service/documents/flow.py:127-131 (finalise, `except IntegrityError`): when the "
-    "insert loses the race on the idempotency key, the winner's entry is replayed without the "
-    "payload check done at line 117-119, so the same key with a DIFFERENT payload answers 201 "
-    "with the other fiche and the second payload is silently dropped (SECURITY R3 wants "
-    "409/422). Fix: after the rollback, apply the same test as the pre-check "
-    "(existing.snapshot_sha256 == sha256_json(snapshot), same kind, same author) and raise "
-    "IdempotencyConflict otherwise."))
 def test_key_race_with_a_different_payload_is_a_conflict(app, monkeypatch):
     """The race made deterministic: the second request does not see the first row when it
     starts (as if both started together), then loses the insert on the UNIQUE key."""

@@ -35,6 +35,7 @@ def make_app(db_url: str, blob_root: Path, **overrides):
         "SECRET_KEY": "test-secret",
         "HTTPS": False,
         "TESTING": True,
+        "VERIFY_RATE_LIMIT": 10_000,  # the matrix walks the public pages many times
     }
     config.update(overrides)
     return create_app(config)

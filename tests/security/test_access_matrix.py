@@ -84,6 +84,10 @@ EXPECTED = {
     "inbox.show": only({"plateforme": 200, "admin": 200}),
     "households.index": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
     "households.show": only(HOUSEHOLD_TEAM),
+    # Public verification: no login, no personal data.
+    "verify.index": everyone(200),
+    "verify.by_code": everyone(200),
+    "api_verification.by_code": everyone(200),
     # The API never accepts the session cookie (SECURITY F9): 401 for every account.
     "api-docs.openapi_json": everyone(200),
     "api_fiches.Fiches": everyone(401),
@@ -102,6 +106,7 @@ EXPECTED_API = {
     "api_fiches.DraftResource": only({"orienteur": 200}, anonymous=401),
     "api_fiches.document": only(FICHE_READERS, anonymous=401),
     "api_fiches.document_file": only(FICHE_READERS, anonymous=401),
+    "api_verification.by_code": everyone(200),
 }
 
 # Values for path parameters; names of the world's objects are resolved by the fixture.
@@ -113,6 +118,7 @@ PARAMS = {
     "fmt": ["pdf", "docx"],
     "referral_id": ["<referral>"],
     "household_id": ["<household>"],
+    "code": ["K7QF-9M2X-P4TA"],
 }
 
 

@@ -369,11 +369,6 @@ def test_anonymous_client_is_not_served_as_the_previous_user(app):
     assert response.status_code == 302
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG service/web/auth_views.py:36-39 (login): the session keeps its CSRF seed across "
-    "login, so a token obtained before authentication (e.g. by an attacker who planted the "
-    "anonymous session) stays valid for the logged-in user (ASVS 3.2.1; Django rotates it in "
-    "login()). Fix: session.pop('csrf_token', None) (or session.clear()) before login_user()."))
 def test_csrf_token_from_before_login_is_refused_after_login(app):
     client = app.test_client()
     before = csrf_from(client.get("/connexion").get_data(as_text=True))
@@ -385,19 +380,11 @@ def test_csrf_token_from_before_login_is_refused_after_login(app):
     assert count(app, ApiToken) == 0
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG service/documents/flow.py:107-120 (finalise) and :181 (_by_key): idempotency keys are "
-    "global, not per user (SECURITY C4: unique (user, key)). A user posting another user's key "
-    "with the same answers is « replayed » the other structure's document: redirected to a "
-    "confirmation they may not open, their own fiche never sent. The API now scopes its keys "
-    "(service/api/fiches.py _idempotency_key); the web path still reaches this. Fix: look keys "
-    "up with created_by_id == user.id (unique constraint on (created_by_id, idempotency_key)), "
-    "or raise IdempotencyConflict when existing.created_by_id != user.id."))
 def test_another_users_idempotency_key_never_replays_their_document(app):
     orienteur = web_login(app, "orienteur@demo.example")
-    _, entry_id = submit_through_web(orienteur)
-    with ctx(app) as session:
-        key = session.get(RegistryEntry, entry_id).idempotency_key
+    first_draft = start_draft(orienteur)
+    fill_all(orienteur, first_draft, sample_fiche())
+    _, key = submit_draft(orienteur, first_draft)  # the key the orienteur's page carried
     samu = web_login(app, "samu@demo.example")
     draft_id = start_draft(samu)
     fill_all(samu, draft_id, sample_fiche())

@@ -16,6 +16,8 @@ TEMPLATES_DIR = str(HERE.parents[2] / "doc_templates")
 
 def sample_doc() -> dict:
     """The `doc` block the registry adds to every context (always exactly these keys)."""
+    from service.rendering.qr import qr_svg
+
     return {
         "title": "Fiche de lien",
         "reference": "FL-3F2A9C1D",
@@ -29,6 +31,11 @@ def sample_doc() -> dict:
         "organisation": "Plateforme Logement d'abord – Montpellier Méditerranée Métropole",
         "household_reference": "",
         "supersedes_version": 1,
+        "verification_code": "K7QF-9M2X-P4TA",
+        "verification_url": "http://127.0.0.1:5000/verifier/K7QF-9M2X-P4TA",
+        "template_name": "fiche_de_lien.html",
+        "libraries": {"weasyprint": "70.0", "docxtpl": "0.20.2"},
+        "qr": qr_svg("http://127.0.0.1:5000/verifier/K7QF-9M2X-P4TA"),
     }
 
 

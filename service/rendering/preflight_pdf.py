@@ -1,0 +1,211 @@
+"""Preflight checks on the produced files: PDF bytes (text, fonts, active content) and DOCX bytes.
+
+Text comparisons ignore all whitespace (line wrapping, break-word, no-break spaces) and compare
+NFC-normalised text. pypdf extracts the PDF text; when it fails, looks garbled or misses values
+(a known pypdf limitation with some re-encoded fonts), poppler's `pdftotext` is asked instead.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import subprocess
+import unicodedata
+import zipfile
+
+from lxml import etree
+from markupsafe import Markup
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from service.rendering.preflight_layout import check_page_count
+
+log = logging.getLogger(__name__)
+
+PDFTOTEXT = "/usr/bin/pdftotext"
+PLACEHOLDERS = ("{{", "{%", "}}", "%}")
+ACTIVE = ("/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles")
+FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+# `doc` keys that are never printed as such (hashes, library versions, generated markup).
+DOC_UNPRINTED = ("libraries", "qr")
+W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+
+
+def compact(text: str) -> str:
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+# ---- values the document must show ----
+
+def _leaves(value, key: str = "", in_doc: bool = False):
+    if isinstance(value, Markup) or key.startswith("_"):
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            k = str(k)
+            if in_doc and (k in DOC_UNPRINTED or k.endswith("sha256")):
+                continue
+            yield from _leaves(v, k, in_doc or (key == "" and k == "doc"))
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _leaves(v, key, in_doc)
+
+
+def expected_values(context: dict) -> list[str]:
+    """Non-empty leaf strings (≥ 2 characters) of the context, without `_` keys or doc hashes."""
+    values = (v.strip() for v in _leaves(context))
+    return list(dict.fromkeys(v for v in values if len(v) >= 2))
+
+
+def _missing(text: str, values: list[str]) -> list[str]:
+    return [v for v in values if compact(v) not in text]
+
+
+def _placeholders(raw: str, text: str, values: list[str]) -> list[str]:
+    """Markers left by the template: more than the values bring, and not inside any value."""
+    rest = text
+    for value in sorted({compact(v) for v in values}, key=len, reverse=True):
+        if value:
+            rest = rest.replace(value, "")
+    messages = []
+    for marker in PLACEHOLDERS:
+        allowed = sum(compact(v).count(marker) for v in values)
+        if marker in rest and text.count(marker) > allowed:
+            at = raw.find(marker)
+            excerpt = " ".join(raw[at:at + 40].split()) if at >= 0 else marker
+            messages.append(f"Le document contient une variable de modèle non remplacée : "
+                            f"« {excerpt} ».")
+            break
+    return messages
+
+
+def _value_messages(raw: str, values: list[str]) -> list[str]:
+    text = compact(raw)
+    return [f"La valeur « {v} » n'apparaît pas dans le document produit."
+            for v in _missing(text, values)] + _placeholders(raw, text, values)
+
+
+# ---- PDF ----
+
+def _pypdf_text(reader: PdfReader) -> str | None:
+    try:
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except Exception:  # noqa: BLE001 - any extraction failure means: ask poppler
+        log.warning("pypdf text extraction failed", exc_info=True)
+        return None
+
+
+def _poppler_text(pdf: bytes) -> str | None:
+    try:
+        run = subprocess.run([PDFTOTEXT, "-enc", "UTF-8", "-", "-"], input=pdf,
+                             capture_output=True, timeout=20, check=True)
+    except (OSError, subprocess.SubprocessError):
+        log.warning("pdftotext failed", exc_info=True)
+        return None
+    return run.stdout.decode("utf-8", "replace")
+
+
+def _garbled(text: str) -> bool:
+    return any(c == "\ufffd" or unicodedata.category(c) in ("Co", "Cs") for c in text)
+
+
+def pdf_text(pdf: bytes, values: list[str] = (), reader: PdfReader | None = None) -> str:
+    """The PDF's text: pypdf's, or poppler's when pypdf fails, looks garbled or misses values."""
+    reader = reader or PdfReader(io.BytesIO(pdf))
+    text = _pypdf_text(reader)
+    if text is None or _garbled(text) or _missing(compact(text), list(values)):
+        text = _poppler_text(pdf) or text or ""
+    return text
+
+
+def _walk_pdf(reader: PdfReader):
+    """Every dictionary reachable from the trailer (object streams included), once."""
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            yield obj
+            stack.extend(obj.values())
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+
+
+def _font_name(font: DictionaryObject) -> str:
+    name = str(font.get("/BaseFont", font.get("/Name", "sans nom"))).lstrip("/")
+    return name.split("+", 1)[1] if len(name) > 7 and name[6] == "+" else name
+
+
+def _embedded(font: DictionaryObject) -> bool:
+    if font.get("/Subtype") in ("/Type0", "/Type3"):  # Type0: see its descendant; Type3: glyphs
+        return True
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor is not None else None
+    return isinstance(descriptor, DictionaryObject) and any(k in descriptor for k in FONT_FILES)
+
+
+def check_structure(reader: PdfReader) -> list[str]:
+    """Fonts embedded (every font dictionary, Type0 descendants included); no active content."""
+    fonts, active = [], []
+    for obj in _walk_pdf(reader):
+        if obj.get("/Type") == "/Font" and not _embedded(obj):
+            fonts.append(f"La police « {_font_name(obj)} » n'est pas incorporée au PDF.")
+        names = list(obj.keys()) + [v for v in obj.values() if isinstance(v, NameObject)]
+        active += [f"Le PDF contient un élément actif interdit ({name})."
+                   for name in names if name in ACTIVE]
+    return list(dict.fromkeys(fonts + active))
+
+
+def check_pdf(pdf: bytes, expected_values: list[str], page_bounds: tuple[int, int]) -> list[str]:
+    """Values present, no template variable left, fonts embedded, page count, no active content."""
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        pages = len(reader.pages)
+    except Exception:  # noqa: BLE001 - whatever pypdf raises, the file is unusable
+        return ["Le PDF produit est illisible."]
+    text = pdf_text(pdf, expected_values, reader)
+    return (_value_messages(text, expected_values) + check_structure(reader)
+            + check_page_count(pages, page_bounds))
+
+
+# ---- DOCX ----
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False)
+
+
+def docx_text(docx: bytes) -> tuple[str, list[str]]:
+    """(w:t text of every word/*.xml part, document.xml first; messages for broken parts)."""
+    texts, messages = [], []
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        names = sorted((n for n in package.namelist()
+                        if n.startswith("word/") and n.endswith(".xml")),
+                       key=lambda n: (n != "word/document.xml", n))
+        for name in names:
+            try:
+                root = etree.fromstring(package.read(name), _parser())
+            except etree.XMLSyntaxError as exc:
+                messages.append(f"La partie « {name} » du DOCX n'est pas un XML valide "
+                                f"(ligne {exc.lineno}).")
+                continue
+            texts.append("".join(node.text or "" for node in root.iter(W_T)))
+    return "\n".join(texts), messages
+
+
+def check_docx(docx: bytes, expected_values: list[str]) -> list[str]:
+    """word/*.xml parts parse; values present in the w:t text; no template variable left."""
+    try:
+        text, messages = docx_text(docx)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return ["Le fichier DOCX produit est illisible."]
+    if messages:
+        return messages
+    return _value_messages(text, expected_values)
