@@ -7,6 +7,8 @@ import re
 import shutil
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from service import create_app
@@ -53,6 +55,22 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request starts with an empty `g`, as in production.
+
+    The test keeps an application context pushed (to query the database in assertions), and
+    Flask reuses it for requests: without this, the logged-in user and the CSRF token cached in
+    `g` would leak from one request (or one client) to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+
+
 @pytest.fixture
 def app(database_template, tmp_path):
     if PG_URL:
@@ -69,6 +87,7 @@ def app(database_template, tmp_path):
         "HTTPS": False,
         "TESTING": True,
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()

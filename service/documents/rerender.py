@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from pypdf import PdfReader
 
 from service import kinds
@@ -14,6 +15,7 @@ from service.documents.produce import render
 from service.extensions import db
 from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
+from service.rendering.jinja_env import template_sha256
 
 
 @dataclass
@@ -39,6 +41,8 @@ def rerender(entry_id: str) -> RerenderReport:
     kind = kinds.get(entry.kind)
     meta = dict(entry.render_meta)
     meta["issued_at"] = datetime.fromisoformat(meta["issued_at"])
+    templates = current_app.config["DOC_TEMPLATES"]
+    meta["template_sha256"] = template_sha256(templates, kind.html_template, kind.docx_template)
     data = kind.schema().load(entry.snapshot)
     again = render(kind, data, meta)
     before, after = pdf_text(blob_store().get(entry.pdf_sha256)), pdf_text(again.pdf)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import subprocess
 import unicodedata
 import zipfile
@@ -24,9 +25,12 @@ log = logging.getLogger(__name__)
 
 PDFTOTEXT = "/usr/bin/pdftotext"
 PLACEHOLDERS = ("{{", "{%", "}}", "%}")
+_VARIABLE = re.compile(r"\{[{%].{0,40}?[}%]\}", re.S)
 ACTIVE = ("/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles")
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
-# `doc` keys that are never printed as such (hashes, library versions, generated markup).
+# Keys never printed as such: machine codes of choices (their label is), and in `doc` the
+# library versions and the generated QR markup (hashes: every key ending in "sha256").
+UNPRINTED = ("code",)
 DOC_UNPRINTED = ("libraries", "qr")
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 
@@ -38,7 +42,7 @@ def compact(text: str) -> str:
 # ---- values the document must show ----
 
 def _leaves(value, key: str = "", in_doc: bool = False):
-    if isinstance(value, Markup) or key.startswith("_"):
+    if isinstance(value, Markup) or key.startswith("_") or key in UNPRINTED:
         return
     if isinstance(value, str):
         yield value
@@ -53,8 +57,12 @@ def _leaves(value, key: str = "", in_doc: bool = False):
             yield from _leaves(v, key, in_doc)
 
 
-def expected_values(context: dict) -> list[str]:
-    """Non-empty leaf strings (≥ 2 characters) of the context, without `_` keys or doc hashes."""
+def expected_values(context: dict, with_doc: bool = True) -> list[str]:
+    """Non-empty leaf strings (≥ 2 characters) of the context, without `_` keys, `code` keys
+    or doc hashes; `with_doc=False` leaves out the whole `doc` block (the DOCX prints only part
+    of it: no verification code, URL or template name)."""
+    if not with_doc:
+        context = {k: v for k, v in context.items() if k != "doc"}
     values = (v.strip() for v in _leaves(context))
     return list(dict.fromkeys(v for v in values if len(v) >= 2))
 
@@ -73,8 +81,8 @@ def _placeholders(raw: str, text: str, values: list[str]) -> list[str]:
     for marker in PLACEHOLDERS:
         allowed = sum(compact(v).count(marker) for v in values)
         if marker in rest and text.count(marker) > allowed:
-            at = raw.find(marker)
-            excerpt = " ".join(raw[at:at + 40].split()) if at >= 0 else marker
+            found = _VARIABLE.search(raw) or re.search(re.escape(marker) + ".{0,30}", raw)
+            excerpt = " ".join(found.group().split()) if found else marker
             messages.append(f"Le document contient une variable de modèle non remplacée : "
                             f"« {excerpt} ».")
             break
