@@ -199,7 +199,9 @@ class FicheDeLienSchema(Schema):
 
 def cross_section_errors(data: dict) -> dict:
     """Rules that span sections; also run on drafts so a section's status is honest."""
-    menage, droits = data.get("menage") or {}, data.get("droits") or {}
+    menage, droits = data.get("menage") or {}, data.get("droits")
+    if not isinstance(droits, dict):
+        return {}  # the section itself is missing: that error says enough
     people = [menage.get("demandeur") or {}, *(menage.get("co_demandeurs") or [])]
     foreign = any(p.get("nationalite") not in (None, "", "FRANCAISE", "UE") for p in people)
     if foreign and not droits.get("droit_sejour"):

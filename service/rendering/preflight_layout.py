@@ -81,8 +81,7 @@ def _overflows(item: _Text, page_box) -> bool:
         return True
     if right > cont.content_box_x() + cont.width + TOLERANCE:
         return True
-    if item.in_margin:
-        return False
+    return False
     page_left, page_top = page_box.content_box_x(), page_box.content_box_y()
     return (left < page_left - TOLERANCE
             or right > page_left + page_box.width + TOLERANCE
@@ -114,7 +113,7 @@ def _signed_ok(walk: _Walk, order: list, signature, page: int) -> bool:
     else:
         allowed = set(signed.iter()) - own
     return any(t.page == page and not t.in_margin and t.box.text.strip()
-               and t.elements[-1] in allowed for t in walk.texts)
+               and t.elements and t.elements[-1] in allowed for t in walk.texts)
 
 
 def check_signatures(document, walk: _Walk | None = None) -> list[str]:

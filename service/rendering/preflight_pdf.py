@@ -81,12 +81,20 @@ def _placeholders(raw: str, text: str, values: list[str]) -> list[str]:
     for marker in PLACEHOLDERS:
         allowed = sum(compact(v).count(marker) for v in values)
         if marker in rest and text.count(marker) > allowed:
-            found = _VARIABLE.search(raw) or re.search(re.escape(marker) + ".{0,30}", raw)
-            excerpt = " ".join(found.group().split()) if found else marker
+            excerpt = _excerpt(raw, marker, values)
             messages.append(f"Le document contient une variable de modèle non remplacée : "
                             f"« {excerpt} ».")
             break
     return messages
+
+
+def _excerpt(raw: str, marker: str, values: list[str]) -> str:
+    """The first variable-looking text of `raw` that no value explains."""
+    inside = [compact(v) for v in values]
+    for found in _VARIABLE.finditer(raw):
+        if not any(compact(found.group()) in value for value in inside):
+            return " ".join(found.group().split())
+    return marker
 
 
 def _value_messages(raw: str, values: list[str]) -> list[str]:
@@ -100,7 +108,7 @@ def _value_messages(raw: str, values: list[str]) -> list[str]:
 def _pypdf_text(reader: PdfReader) -> str | None:
     try:
         return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except Exception:  # noqa: BLE001 - any extraction failure means: ask poppler
+    except Exception:  # any extraction failure means: ask poppler
         log.warning("pypdf text extraction failed", exc_info=True)
         return None
 
@@ -176,7 +184,7 @@ def check_pdf(pdf: bytes, expected_values: list[str], page_bounds: tuple[int, in
     try:
         reader = PdfReader(io.BytesIO(pdf))
         pages = len(reader.pages)
-    except Exception:  # noqa: BLE001 - whatever pypdf raises, the file is unusable
+    except Exception:  # whatever pypdf raises, the file is unusable
         return ["Le PDF produit est illisible."]
     text = pdf_text(pdf, expected_values, reader)
     return (_value_messages(text, expected_values) + check_structure(reader)

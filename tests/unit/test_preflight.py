@@ -87,6 +87,14 @@ def test_fiche_long_word_wraps_inside_its_cell():
 
 # ---- each fault is caught ----
 
+def test_text_cut_at_the_page_edge():
+    """Inside its (too wide) block, but beyond the page's content area."""
+    assert check_layout(fixture("wide.html", text="Court")) == []
+    text = "Une ligne qui ne se coupe jamais " * 8
+    assert check_layout(fixture("wide.html", text=text)) == [
+        f"Du texte dépasse de son cadre page 1 : « {text[:40]}… »"]
+
+
 def test_unbreakable_word_overflows_its_cell():
     assert check_layout(fixture("overflow.html", word="Court")) == []
     assert check_layout(fixture("overflow.html", word="A" * 300)) == [
@@ -233,13 +241,20 @@ def test_docx_broken_xml(fiche):
     assert check_docx(b"pas un zip", values) == ["Le fichier DOCX produit est illisible."]
 
 
-def test_docx_entities_are_not_resolved(fiche):
-    context, _, _, docx = fiche
-    doctype = b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-    hostile = rewrite_docx(docx, "word/document.xml",
-                           lambda data: data.replace(b"?>", b"?>" + doctype, 1))
-    text, _ = docx_text(hostile)
-    assert "root:" not in text
+def test_docx_external_entities_are_not_read(fiche, tmp_path):
+    _, _, _, docx = fiche
+    secret = tmp_path / "secret.txt"
+    secret.write_text("CONTENU-SECRET", encoding="utf-8")
+    doctype = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'.encode()
+
+    def edit(data: bytes) -> bytes:
+        data = data.replace(b"?>", b"?>" + doctype, 1)
+        return data.replace("Lefèvre".encode(), b"&x;", 1)
+
+    text, messages = docx_text(rewrite_docx(docx, "word/document.xml", edit))
+    assert messages == []
+    assert "Jérôme" in text
+    assert "CONTENU-SECRET" not in text
 
 
 def test_docx_template_variable_left(fiche):
