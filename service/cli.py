@@ -134,3 +134,16 @@ def registry_rerender(entry_id):
     for line in report.differences[:40]:
         click.echo(line)
     sys.exit(0 if report.identical else 1)
+
+
+@registry.command("gc")
+@click.option("--grace-hours", default=24, show_default=True,
+              help="Only files older than this are removed (a render may be in progress).")
+def registry_gc(grace_hours):
+    """Remove orphan blobs and abandoned temp files left by crashes (after a grace period)."""
+    from service.registry.check import collect_orphans
+
+    removed = collect_orphans(grace_hours * 3600)
+    for path in removed:
+        click.echo(f"Supprimé : {path}")
+    click.echo(f"{len(removed)} fichier(s) orphelin(s) supprimé(s).")

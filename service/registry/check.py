@@ -59,3 +59,19 @@ def run() -> Report:
     for tmp in store.temp_files():
         report.faults.append(f"Fichier temporaire abandonné : {tmp.name}")
     return report
+
+
+def collect_orphans(grace_seconds: float) -> list[str]:
+    """Delete orphan blobs and temp files older than the grace period; return their names."""
+    import time
+
+    report = run()
+    store = blob_store()
+    cutoff = time.time() - grace_seconds
+    candidates = [store.path(d) for d in report.orphans] + store.temp_files()
+    removed = []
+    for path in candidates:
+        if path.exists() and path.stat().st_mtime < cutoff:
+            path.unlink()
+            removed.append(path.name)
+    return removed

@@ -17,7 +17,6 @@ footer) are checked for overflow only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -81,7 +80,8 @@ def _overflows(item: _Text, page_box) -> bool:
         return True
     if right > cont.content_box_x() + cont.width + TOLERANCE:
         return True
-    return False
+    if item.in_margin:
+        return False
     page_left, page_top = page_box.content_box_x(), page_box.content_box_y()
     return (left < page_left - TOLERANCE
             or right > page_left + page_box.width + TOLERANCE
@@ -201,9 +201,3 @@ def money_sum(values) -> Decimal:
             raise ValueError(f"montant illisible : {value!r}") from exc
     return total
 
-
-def iter_texts(document) -> Iterator[tuple[int, str]]:
-    """(page, text) of every text box in the flow, in layout order (for tests and debugging)."""
-    for item in _walk(document).texts:
-        if not item.in_margin:
-            yield item.page, item.box.text

@@ -67,8 +67,27 @@ def expected_values(context: dict, with_doc: bool = True) -> list[str]:
     return list(dict.fromkeys(v for v in values if len(v) >= 2))
 
 
-def _missing(text: str, values: list[str]) -> list[str]:
-    return [v for v in values if compact(v) not in text]
+def _found(value: str, text: str, pieces: int) -> bool:
+    """`value` in `text`, or cut by page breaks into at most `pieces` parts found in that order
+    (the running footer and header, or the other cells of a split row, come in between)."""
+    if value in text:
+        return True
+    start = 0
+    for _ in range(pieces):
+        low, high = 0, len(value)  # longest prefix of `value` found from `start`: binary search
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if text.find(value[:mid], start) >= 0 else (low, mid - 1)
+        if low < min(len(value), 2):
+            return False
+        start, value = text.find(value[:low], start) + low, value[low:]
+        if not value:
+            return True
+    return False
+
+
+def _missing(text: str, values: list[str], pieces: int = 1) -> list[str]:
+    return [v for v in values if not _found(compact(v), text, pieces)]
 
 
 def _placeholders(raw: str, text: str, values: list[str]) -> list[str]:
@@ -97,10 +116,15 @@ def _excerpt(raw: str, marker: str, values: list[str]) -> str:
     return marker
 
 
-def _value_messages(raw: str, values: list[str]) -> list[str]:
+def _value_messages(raw: str, values: list[str], pieces: int = 1) -> list[str]:
     text = compact(raw)
-    return [f"La valeur « {v} » n'apparaît pas dans le document produit."
-            for v in _missing(text, values)] + _placeholders(raw, text, values)
+    return [f"La valeur « {_short(v)} » n'apparaît pas dans le document produit."
+            for v in _missing(text, values, pieces)] + _placeholders(raw, text, values)
+
+
+def _short(value: str, size: int = 60) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= size else value[:size] + "…"
 
 
 # ---- PDF ----
@@ -131,7 +155,8 @@ def pdf_text(pdf: bytes, values: list[str] = (), reader: PdfReader | None = None
     """The PDF's text: pypdf's, or poppler's when pypdf fails, looks garbled or misses values."""
     reader = reader or PdfReader(io.BytesIO(pdf))
     text = _pypdf_text(reader)
-    if text is None or _garbled(text) or _missing(compact(text), list(values)):
+    if (text is None or _garbled(text)
+            or _missing(compact(text), list(values), len(reader.pages))):
         text = _poppler_text(pdf) or text or ""
     return text
 
@@ -187,7 +212,7 @@ def check_pdf(pdf: bytes, expected_values: list[str], page_bounds: tuple[int, in
     except Exception:  # whatever pypdf raises, the file is unusable
         return ["Le PDF produit est illisible."]
     text = pdf_text(pdf, expected_values, reader)
-    return (_value_messages(text, expected_values) + check_structure(reader)
+    return (_value_messages(text, expected_values, pages) + check_structure(reader)
             + check_page_count(pages, page_bounds))
 
 

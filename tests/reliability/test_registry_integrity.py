@@ -431,3 +431,21 @@ def test_key_race_with_a_different_payload_is_a_conflict(app, monkeypatch):
     assert len(calls) == 2  # the insert lost on the UNIQUE key, then looked again
     assert len(entries(app)) == 3
     assert second.status_code == 409, (second.status_code, second.get_json().get("id"))
+
+
+def test_gc_removes_old_orphans_only(app):
+    import os
+    import time
+
+    from service.registry.store import blob_store
+
+    with app.app_context():
+        store = blob_store()
+        old, fresh = store.put(b"orphan from a crash"), store.put(b"render in progress")
+        past = time.time() - 3 * 86400
+        os.utime(store.path(old), (past, past))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["registry", "gc", "--grace-hours", "24"])
+    assert result.exit_code == 0 and "1 fichier(s) orphelin(s) supprimé(s)." in result.output
+    with app.app_context():
+        assert not blob_store().exists(old) and blob_store().exists(fresh)
