@@ -26,6 +26,7 @@ from service.auth.policy import can_create, can_edit_draft, can_view_referral, h
 from service.documents import flow
 from service.documents.access import readable_entry
 from service.documents.models import DRAFT, SUBMITTED, Draft
+from service.documents.produce import PreflightError
 from service.extensions import db
 from service.referrals.models import STATUSES, Referral
 from service.referrals.service import latest_entry
@@ -170,6 +171,10 @@ def _finalise(draft, user, key: str, *, ephemeral: bool) -> Referral:
     except flow.IdempotencyConflict:
         _drop(draft, ephemeral)
         abort(409, message="Cette clé d'idempotence a déjà servi pour une autre fiche.")
+    except PreflightError as exc:
+        _drop(draft, ephemeral)
+        abort(422, errors={"preflight": exc.messages},
+              message="Le document produit n'a pas passé les contrôles ; rien n'a été envoyé.")
     except PermissionError:
         abort(409, message="Ce brouillon a déjà été envoyé : une correction se fait sur la "
                            "fiche envoyée.")

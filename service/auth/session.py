@@ -39,20 +39,25 @@ def unauthorized():
                             if request.method == "GET" else None))
 
 
-def throttled(email: str) -> bool:
+def throttled(email: str, ip: str) -> bool:
+    """Five failures for an account from one address, twenty from one address, or fifty on one
+    account from anywhere: a stranger cannot lock a colleague out from a single machine, and
+    spraying one password over many accounts is slowed too."""
     window = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    failures = db.session.execute(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.email == email, LoginAttempt.success.is_(False),
-            LoginAttempt.at >= window)
-    ).scalar()
-    return failures >= current_app.config["LOGIN_MAX_FAILURES"]
+    failures = select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.success.is_(False), LoginAttempt.at >= window)
+    per_pair = db.session.execute(
+        failures.where(LoginAttempt.email == email, LoginAttempt.ip == ip)).scalar()
+    per_ip = db.session.execute(failures.where(LoginAttempt.ip == ip)).scalar()
+    per_account = db.session.execute(failures.where(LoginAttempt.email == email)).scalar()
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    return per_pair >= limit or per_ip >= 4 * limit or per_account >= 10 * limit
 
 
 def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
     """Returns (user, None) or (None, French error); every attempt is recorded."""
     email = email.strip().lower()
-    if throttled(email):
+    if throttled(email, request.remote_addr or ""):
         return None, "Trop de tentatives de connexion. Réessayez dans 15 minutes."
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     ok = verify_password(user.password_hash if user else None, password) and user.active

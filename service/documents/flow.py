@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service import kinds
 from service.documents.models import DRAFT, SUBMITTED, DocumentSeries, Draft
-from service.documents.produce import provenance_meta, render
+from service.documents.produce import PreflightError, provenance_meta, render
 from service.extensions import db
 from service.ids import new_id
 from service.registry import audit
@@ -135,6 +135,9 @@ def finalise(draft: Draft, user, idempotency_key: str, *, series_structure_id: s
                               series_structure_id, household_reference)
             db.session.commit()
             return Finalised(entry, replayed=False)
+        except PreflightError:
+            db.session.rollback()  # rendered but faulty: nothing was stored
+            raise
         except IntegrityError:
             db.session.rollback()
             existing = _by_key(key)

@@ -10,7 +10,8 @@ from service.kinds.base import DocumentKind
 from service.registry.store import Rendered
 from service.rendering.docx import render_docx
 from service.rendering.jinja_env import template_sha256
-from service.rendering.pdf import render_pdf
+from service.rendering.pdf import layout, render_html, write
+from service.rendering.preflight import Preflight, document_fonts
 from service.rendering.provenance import xmp_rdf
 from service.rendering.qr import qr_svg
 
@@ -39,27 +40,45 @@ def full_context(kind: DocumentKind, data: dict, doc_meta: dict) -> dict:
     return context
 
 
-def render(kind: DocumentKind, data: dict, doc_meta: dict) -> Rendered:
+class PreflightError(Exception):
+    """The document would be released with a fault; nothing is registered."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def render(kind: DocumentKind, data: dict, doc_meta: dict, preflight: bool = True) -> Rendered:
+    """PDF (PDF/A, provenance in XMP) and DOCX; preflight checks both before anything is kept."""
     templates = current_app.config["DOC_TEMPLATES"]
     context = full_context(kind, data, doc_meta)
-    pdf = render_pdf(templates, kind.html_template, context,
-                     variant=current_app.config["PDF_VARIANT"], extra_rdf=xmp_rdf(doc_meta))
-    docx = None
-    if "docx" in kind.formats:
-        docx = render_docx(templates, kind.docx_template, context, properties={
-            "title": f"{doc_meta['title']} – {doc_meta['reference']} – v{doc_meta['version']}",
-            "author": doc_meta["author_structure"],
-            "subject": doc_meta["title"],
-            "identifier": doc_meta["registry_id"],
-            "keywords": f"verification-code={doc_meta['verification_code']}",
-            # Core properties hold 255 characters each: provenance is spread over three.
-            "comments": f"Instantané SHA-256 {doc_meta['snapshot_sha256']} ; modèle "
-                        f"{doc_meta['template_name']} SHA-256 {doc_meta['template_sha256']}",
-            "version": ", ".join(f"{k} {v}" for k, v in doc_meta["libraries"].items()),
-            "category": "Registre des documents Logement d'abord",
-            "created": doc_meta["issued_at"].replace(tzinfo=None),
-            "modified": doc_meta["issued_at"].replace(tzinfo=None),
-            "last_modified_by": doc_meta["author_name"],
-        })
+    document = layout(templates, render_html(templates, kind.html_template, context))
+    pdf = write(document, current_app.config["PDF_VARIANT"], xmp_rdf(doc_meta))
+    docx = render_docx(templates, kind.docx_template, context,
+                       properties=docx_properties(doc_meta)) if "docx" in kind.formats else None
+    if preflight:
+        totals = kind.totals(context) if kind.totals else {}
+        messages = Preflight(context, document, pdf, docx, page_bounds=kind.page_bounds,
+                             font_paths=tuple(document_fonts(templates)), totals=totals).run()
+        if messages:
+            raise PreflightError(messages)
     return Rendered(pdf=pdf, docx=docx, template_sha256=doc_meta["template_sha256"],
                     library_versions=doc_meta["libraries"])
+
+
+def docx_properties(doc_meta: dict) -> dict:
+    """Core properties hold 255 characters each: provenance is spread over several."""
+    return {
+        "title": f"{doc_meta['title']} – {doc_meta['reference']} – v{doc_meta['version']}",
+        "author": doc_meta["author_structure"],
+        "subject": doc_meta["title"],
+        "identifier": doc_meta["registry_id"],
+        "keywords": f"verification-code={doc_meta['verification_code']}",
+        "comments": f"Instantané SHA-256 {doc_meta['snapshot_sha256']} ; modèle "
+                    f"{doc_meta['template_name']} SHA-256 {doc_meta['template_sha256']}",
+        "version": ", ".join(f"{k} {v}" for k, v in doc_meta["libraries"].items()),
+        "category": "Registre des documents Logement d'abord",
+        "created": doc_meta["issued_at"].replace(tzinfo=None),
+        "modified": doc_meta["issued_at"].replace(tzinfo=None),
+        "last_modified_by": doc_meta["author_name"],
+    }

@@ -44,7 +44,7 @@ def rerender(entry_id: str) -> RerenderReport:
     templates = current_app.config["DOC_TEMPLATES"]
     meta["template_sha256"] = template_sha256(templates, kind.html_template, kind.docx_template)
     data = kind.schema().load(entry.snapshot)
-    again = render(kind, data, meta)
+    again = render(kind, data, meta, preflight=False)
     before, after = pdf_text(blob_store().get(entry.pdf_sha256)), pdf_text(again.pdf)
     template_note = ("" if again.template_sha256 == entry.template_sha256
                      else " (le modèle a changé depuis)")

@@ -30,6 +30,9 @@ class DocumentKind:
     describe: Callable[[dict], str]  # short label of the subject, for lists
     # Rules spanning sections, on raw draft data: {section: {field: [messages]}}.
     cross_checks: Callable[[dict], dict] | None = None
+    # Totals the document prints, recomputed from the context's lines: {name: "1 881,08 €"};
+    # preflight compares them with the cells marked data-total="name".
+    totals: Callable[[dict], dict] | None = None
     formats: tuple[str, ...] = ("pdf", "docx")
     scope: str = "household"  # household, referral, application, period
     signed: bool = False

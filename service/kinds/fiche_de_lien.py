@@ -20,6 +20,8 @@ from service.kinds.fields import (
     nested_list,
     text,
 )
+from service.rendering.formatting import money as format_money
+from service.rendering.preflight_layout import money_sum
 
 PHONE = re.compile(r"^\+?[0-9 .()-]{8,30}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -214,6 +216,12 @@ def _applicant(data: dict) -> str:
     return f"{person['prenom']} {person['nom']}"
 
 
+def printed_totals(context: dict) -> dict:
+    """The monthly total recomputed from the resource lines, as the document must print it."""
+    total = money_sum(line["montant"] for line in context["ressources"])
+    return {"ressources": format_money(total)}
+
+
 def build_context(data: dict) -> dict:
     """Plain values and French labels for both templates; `data` is the loaded schema output."""
     from service.kinds.fiche_de_lien_context import context_from
@@ -230,6 +238,7 @@ KIND = DocumentKind(
     build_context=build_context,
     describe=_applicant,
     cross_checks=cross_section_errors,
+    totals=printed_totals,
     formats=("pdf", "docx"),
     scope="referral",
     signed=False,

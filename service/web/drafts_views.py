@@ -13,6 +13,7 @@ from service import kinds
 from service.auth.policy import can_create, can_edit_draft, require
 from service.documents import flow
 from service.documents.models import DRAFT, Draft
+from service.documents.produce import PreflightError
 from service.extensions import db
 from service.rendering.formatting import time_fr
 from service.web.formdata import (
@@ -170,7 +171,7 @@ def review(draft_id):
     return _review_page(draft, errors={})
 
 
-def _review_page(draft, errors: dict, status: int = 200):
+def _review_page(draft, errors: dict, status: int = 200, preflight: list[str] | None = None):
     kind = kinds.get(draft.kind)
     blocks = []
     for s in kind.sections:
@@ -180,7 +181,8 @@ def _review_page(draft, errors: dict, status: int = 200):
         blocks.append({"section": s, "rows": answers(form), "labels": labels,
                        "errors": section_errors})
     return render_template("drafts/review.html", draft=draft, kind=kind, blocks=blocks,
-                           has_errors=bool(errors), idempotency_key=str(uuid.uuid4())), status
+                           has_errors=bool(errors), preflight=preflight or [],
+                           idempotency_key=str(uuid.uuid4())), status
 
 
 @bp.route("/<draft_id>/envoyer", methods=["POST"])
@@ -197,6 +199,8 @@ def submit(draft_id):
         result = flow.finalise(draft, current_user, key)
     except ValidationError as exc:
         return _review_page(draft, errors=exc.messages, status=422)
+    except PreflightError as exc:
+        return _review_page(draft, errors={}, status=422, preflight=exc.messages)
     except flow.IdempotencyConflict:
         abort(409)
     except PermissionError:

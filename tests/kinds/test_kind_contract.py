@@ -73,3 +73,19 @@ def test_sample_input_loads(key):
                         .read_text(encoding="utf-8"))
     loaded = kind.schema().load(sample)
     assert kind.describe(loaded)
+
+
+@pytest.mark.parametrize("key", KINDS)
+def test_sample_passes_preflight(app, key):
+    """Every kind's sample is released: all preflight checks pass on its PDF and DOCX."""
+    from service.documents.produce import provenance_meta, render
+    from service.registry.codes import new_code
+    from tests.golden.fiche_de_lien.sample import sample_doc
+
+    kind = CATALOGUE[key]
+    sample = json.loads((Path(__file__).parent.parent / "golden" / key / "input.json")
+                        .read_text(encoding="utf-8"))
+    meta = {**{k: v for k, v in sample_doc().items() if k != "qr"},
+            **provenance_meta(kind, new_code())}
+    rendered = render(kind, kind.schema().load(sample), meta)  # raises PreflightError
+    assert rendered.pdf.startswith(b"%PDF-")

@@ -78,11 +78,19 @@ def test_fiche_passes_every_check(fiche):
     assert len(expected_values(context)) > 50  # the check looked at the values, not at nothing
 
 
-def test_fiche_long_word_wraps_inside_its_cell():
+def test_fiche_long_values_wrap_and_span_pages():
+    """A 300-character word wraps in its cell; a 60-line value cut by page breaks is found."""
     context = sample_context()
-    context["projet"]["contraintes"] = "Z" * 300
-    document, _ = render_fiche(context)
+    lines = "\n".join(f"Contrainte numéro {n} de la famille" for n in range(60))
+    context["projet"]["contraintes"] = "Z" * 300 + "\n" + lines
+    document, pdf = render_fiche(context)
     assert check_layout(document) == []
+    value = context["projet"]["contraintes"]
+    assert compact(value) not in compact(pdf_text(pdf))  # really cut by the running footer
+    assert check_pdf(pdf, expected_values(context), (1, 20)) == []
+    altered = value.replace("numéro 30 ", "numéro 300 ")
+    assert check_pdf(pdf, [altered], (1, 20)) == [
+        f"La valeur « {'Z' * 60}… » n'apparaît pas dans le document produit."]
 
 
 # ---- each fault is caught ----
@@ -90,7 +98,7 @@ def test_fiche_long_word_wraps_inside_its_cell():
 def test_text_cut_at_the_page_edge():
     """Inside its (too wide) block, but beyond the page's content area."""
     assert check_layout(fixture("wide.html", text="Court")) == []
-    text = "Une ligne qui ne se coupe jamais " * 8
+    text = "Une ligne qui ne se coupe jamais " * 4  # 767 px: fits its 983 px block, not the 658 px page
     assert check_layout(fixture("wide.html", text=text)) == [
         f"Du texte dépasse de son cadre page 1 : « {text[:40]}… »"]
 

@@ -170,3 +170,18 @@ def test_cross_section_rule_shows_on_the_section_it_concerns(login_as):
     assert "Précisez le droit au séjour." in response.get_data(as_text=True)
     tasks = client.get(f"/brouillons/{draft_id}").get_data(as_text=True)
     assert re.search(r"C\. Situation administrative et droits</a>\s*<strong[^>]*>En cours", tasks)
+
+
+def test_preflight_refuses_a_character_the_font_lacks_and_registers_nothing(login_as):
+    client = login_as("orienteur@demo.example")
+    draft_id = start_draft(client)
+    data = sample_fiche()
+    data["projet"]["contraintes"] = "Proche de la mer 🏠"
+    fill_all(client, draft_id, data)
+    response, _ = submit_draft(client, draft_id)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Le document n'a pas pu être produit correctement" in page
+    assert "U+1F3E0" in page and "projet › contraintes" in page
+    assert db.session.execute(select(RegistryEntry)).first() is None
+    assert "Proche de la mer 🏠" in page  # the answer is still there
