@@ -152,13 +152,20 @@ def _garbled(text: str) -> bool:
 
 
 def pdf_text(pdf: bytes, values: list[str] = (), reader: PdfReader | None = None) -> str:
-    """The PDF's text: pypdf's, or poppler's when pypdf fails, looks garbled or misses values."""
+    """The PDF's text: poppler's first (4× faster here, reads re-encoded fonts); pypdf's when
+    poppler fails or misses values (it joins words hyphenated at a line end: « al-|Raḥmān »)."""
+    text = _poppler_text(pdf)
+    if text is not None and not _garbled(text) and not _missing(compact(text), list(values)):
+        return text
     reader = reader or PdfReader(io.BytesIO(pdf))
-    text = _pypdf_text(reader)
-    if (text is None or _garbled(text)
-            or _missing(compact(text), list(values), len(reader.pages))):
-        text = _poppler_text(pdf) or text or ""
-    return text
+    other = _pypdf_text(reader)
+    if text is None or _garbled(text):
+        return other or text or ""
+    if other is None or _garbled(other):
+        return text
+    pages = len(reader.pages)
+    misses = len(_missing(compact(text), list(values), pages))
+    return other if len(_missing(compact(other), list(values), pages)) < misses else text
 
 
 def _walk_pdf(reader: PdfReader):
