@@ -97,8 +97,9 @@ def _demo_fiches(users, structures) -> None:
     orienteur, samu = users["orienteur@demo.example"], users["samu@demo.example"]
     plateforme = users["plateforme@demo.example"]
     admitted = _submit(orienteur, sample_fiche(), "demo-fiche-1")
-    decide(admitted, "admis", plateforme, comment="Logement T3 proposé à Celleneuve.",
-           team_structure_id=structures[3].id)
+    household = decide(admitted, "admis", plateforme, comment="Logement T3 proposé à Celleneuve.",
+                       team_structure_id=structures[3].id)
+    _demo_path(household.id, users["accompagnant@demo.example"])
     _submit(samu, _variant("Mohamed", "Benali", "M", "homme_seul", "rue"), "demo-fiche-2")
     waiting = _submit(orienteur, _variant("Sandrine", "Moreau", "F", "femme_seule",
                                           "hebergement_urgence"), "demo-fiche-3")
@@ -115,3 +116,27 @@ def _submit(user, data, key) -> Referral:
     result = flow.finalise(draft, user, key)
     return db.session.execute(
         select(Referral).where(Referral.series_id == result.entry.series_id)).scalar_one()
+
+
+def _demo_path(household_id: str, worker: User) -> None:
+    """A support started four months ago, with a bail glissant: alerts show."""
+    from datetime import timedelta
+
+    from service.households.alerts import add_months
+    from service.households.path import Contact, SupportPeriod, Tenancy
+    from service.timeutil import today_paris
+
+    start = today_paris() - timedelta(days=120)
+    db.session.add(SupportPeriod(id=new_id(), household_id=household_id, start=start,
+                                 planned_end=add_months(start, 12), extensions=[]))
+    db.session.add(Tenancy(
+        id=new_id(), household_id=household_id, landlord_name="ACM Habitat",
+        landlord_type="social", address="12 rue du Pas-du-Loup, 34070 Montpellier",
+        typology="T3", contract="sous_location_bail_glissant", caleol_date=start,
+        caleol_decision="attribution", entry_date=start + timedelta(days=10),
+        convention_signed=start + timedelta(days=10), examination_months=12, examinations=[]))
+    db.session.add(Contact(id=new_id(), household_id=household_id,
+                           on=today_paris() - timedelta(days=6), kind="visite_domicile",
+                           professionals=[worker.id], place="Au domicile",
+                           recorded_by_id=worker.id))
+    db.session.commit()

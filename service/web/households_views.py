@@ -11,6 +11,7 @@ from service.auth.policy import can_list_households, can_view_household, has_rol
 from service.documents.models import DocumentSeries
 from service.extensions import db
 from service.households.models import Household
+from service.households.service import household_alerts, path_summary
 from service.registry import audit
 from service.registry.models import RegistryEntry
 
@@ -49,4 +50,18 @@ def show(household_id):
                           "current_version": entries[0].version if entries else None})
     audit.record("view", "household", household.id, household.id)
     db.session.commit()
-    return render_template("households/show.html", household=household, documents=documents)
+    return render_template("households/show.html", household=household, documents=documents,
+                           alerts=household_alerts(household.id), path=path_summary(household.id))
+
+
+@bp.route("/alertes")
+@login_required
+def dashboard():
+    """The team's households with what the charter expects and is late."""
+    require(can_list_households(current_user))
+    query = select(Household).order_by(Household.reference)
+    if not has_role(current_user, R.PLATEFORME, R.ADMIN):
+        query = query.where(Household.team_structure_id == current_user.structure_id)
+    rows = [(h, household_alerts(h.id)) for h in db.session.execute(query).scalars()]
+    return render_template("households/dashboard.html", rows=[r for r in rows if r[1]],
+                           total=len(rows))

@@ -84,6 +84,7 @@ EXPECTED = {
     "inbox.show": only({"plateforme": 200, "admin": 200}),
     "households.index": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
     "households.show": only(HOUSEHOLD_TEAM),
+    "households.dashboard": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
     # Public verification: no login, no personal data.
     "verify.index": everyone(200),
     "verify.by_code": everyone(200),

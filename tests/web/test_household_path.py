@@ -1,0 +1,68 @@
+"""The household page and the team dashboard show what the charter expects and what is late."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from service.demo import _demo_path
+from service.extensions import db
+from service.households.models import Household
+from service.ids import new_id
+from service.timeutil import today_paris
+from tests.helpers import fill_section, sample_fiche, start_draft, submit_draft
+
+
+def admitted_household(client, accounts, app) -> Household:
+    from service.referrals.models import Referral
+    from service.referrals.service import decide
+
+    draft_id = start_draft(client)
+    for section, answers in sample_fiche().items():
+        fill_section(client, draft_id, section, answers)
+    submit_draft(client, draft_id)
+    referral = db.session.execute(select(Referral)).scalar_one()
+    return decide(referral, "admis", accounts["plateforme@demo.example"],
+                  team_structure_id=accounts["accompagnant@demo.example"].structure_id)
+
+
+def test_household_page_lists_late_items(client, accounts, app):
+    from tests.conftest import csrf_from, login
+
+    login(client, "orienteur@demo.example")
+    household = admitted_household(client, accounts, app)
+    household_id = household.id
+    _demo_path(household_id, accounts["accompagnant@demo.example"])
+    client.post("/deconnexion", data={"csrf_token": csrf_from(
+        client.get("/fiches").get_data(as_text=True))})
+    login(client, "accompagnant@demo.example")
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "Suivi au regard de la charte" in page
+    assert "1 contact(s) au cours des 30 derniers jours" in page
+    assert "Pas de rencontre avec l&#39;infirmier" in page
+    assert "Pas de plan d&#39;action concerté" in page
+    assert "12 rue du Pas-du-Loup" in page
+    dashboard = client.get("/menages/alertes").get_data(as_text=True)
+    assert household.reference in dashboard and "1 ménage sur 1" in dashboard
+    # A second contact this month clears the contact alert.
+    from service.households.path import Contact
+
+    db.session.add(Contact(id=new_id(), household_id=household_id,
+                           on=today_paris() - timedelta(days=1), kind="telephone",
+                           professionals=[], recorded_by_id=accounts[
+                               "accompagnant@demo.example"].id))
+    db.session.commit()
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "contact(s) au cours des 30 derniers jours" not in page
+
+
+def test_other_team_cannot_see_the_dashboard_entry(client, accounts, app):
+    from tests.conftest import login
+
+    login(client, "orienteur@demo.example")
+    household = admitted_household(client, accounts, app)
+    reference = household.reference
+    _demo_path(household.id, accounts["accompagnant@demo.example"])
+    login(client, "accompagnant2@demo.example")
+    assert reference not in client.get("/menages/alertes").get_data(as_text=True)
