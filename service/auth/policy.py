@@ -73,3 +73,9 @@ def require(condition: bool) -> None:
     """Deny as 404: an object one may not see does not exist for them (DESIGN.md §5)."""
     if not condition:
         abort(404)
+
+
+def can_record_path(user, household) -> bool:
+    """Contacts and support dates: the household's team (not gestion locative), Plateforme."""
+    return can_view_household(user, household) and has_role(
+        user, R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT, R.PLATEFORME, R.ADMIN)

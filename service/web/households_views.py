@@ -7,7 +7,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from service.auth import roles as R
-from service.auth.policy import can_list_households, can_view_household, has_role, require
+from service.auth.policy import (
+    can_list_households,
+    can_record_path,
+    can_view_household,
+    has_role,
+    require,
+)
 from service.documents.models import DocumentSeries
 from service.extensions import db
 from service.households.models import Household
@@ -51,7 +57,8 @@ def show(household_id):
     audit.record("view", "household", household.id, household.id)
     db.session.commit()
     return render_template("households/show.html", household=household, documents=documents,
-                           alerts=household_alerts(household.id), path=path_summary(household.id))
+                           alerts=household_alerts(household.id), path=path_summary(household.id),
+                           can_record=can_record_path(current_user, household))
 
 
 @bp.route("/alertes")

@@ -85,6 +85,10 @@ EXPECTED = {
     "households.index": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
     "households.show": only(HOUSEHOLD_TEAM),
     "households.dashboard": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
+    "path.new_contact": only({r: 200 for r in ("plateforme", "admin", "accompagnant",
+                                                "infirmier", "encadrant")}),
+    "path.support": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
+                                            "encadrant")}),
     # Public verification: no login, no personal data.
     "verify.index": everyone(200),
     "verify.by_code": everyone(200),

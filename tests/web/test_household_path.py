@@ -66,3 +66,52 @@ def test_other_team_cannot_see_the_dashboard_entry(client, accounts, app):
     _demo_path(household.id, accounts["accompagnant@demo.example"])
     login(client, "accompagnant2@demo.example")
     assert reference not in client.get("/menages/alertes").get_data(as_text=True)
+
+
+def test_worker_records_a_contact_and_the_support_dates(client, accounts, app):
+    from tests.conftest import csrf_from, login
+
+    login(client, "orienteur@demo.example")
+    household = admitted_household(client, accounts, app)
+    household_id = household.id
+    login(client, "accompagnant@demo.example")
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "L'accompagnement n'a pas encore commencé" in page
+    form = client.get(f"/menages/{household_id}/accompagnement").get_data(as_text=True)
+    bad = client.post(f"/menages/{household_id}/accompagnement", data={
+        "csrf_token": csrf_from(form), "start": "2026-09-01", "planned_end": "2026-08-01"})
+    assert bad.status_code == 422
+    assert "La fin prévue doit suivre le début." in bad.get_data(as_text=True)
+    assert 'value="2026-09-01"' in bad.get_data(as_text=True)
+    ok = client.post(f"/menages/{household_id}/accompagnement", data={
+        "csrf_token": csrf_from(form), "start": "2026-09-01", "planned_end": "2027-09-01",
+        "nurse_first_meeting": "2026-10-05"})
+    assert ok.status_code == 302
+    worker = accounts["accompagnant@demo.example"]
+    form = client.get(f"/menages/{household_id}/contacts/nouveau").get_data(as_text=True)
+    today = today_paris().isoformat()
+    future = (today_paris() + timedelta(days=3)).isoformat()
+    refused = client.post(f"/menages/{household_id}/contacts/nouveau", data={
+        "csrf_token": csrf_from(form), "on": future, "kind": "telephone"})
+    assert "ne peut pas être daté dans le futur" in refused.get_data(as_text=True)
+    stranger = client.post(f"/menages/{household_id}/contacts/nouveau", data={
+        "csrf_token": csrf_from(form), "on": today, "kind": "telephone",
+        "professionals": accounts["accompagnant2@demo.example"].id})
+    assert "Choisissez parmi l&#39;équipe." in stranger.get_data(as_text=True)
+    saved = client.post(f"/menages/{household_id}/contacts/nouveau", data={
+        "csrf_token": csrf_from(form), "on": today, "kind": "visite_domicile",
+        "professionals": worker.id, "place": "Au domicile"})
+    assert saved.status_code == 302
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "1 contact(s) au cours des 30 derniers jours" in page
+    assert "depuis le 1er septembre 2026" in page
+
+
+def test_gestion_locative_and_other_team_cannot_record(client, accounts, app):
+    from tests.conftest import login
+
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    for email in ("gestion@demo.example", "accompagnant2@demo.example", "financeur@demo.example"):
+        login(client, email)
+        assert client.get(f"/menages/{household_id}/contacts/nouveau").status_code == 404

@@ -1,0 +1,93 @@
+"""Recording the household's path: contacts and the support period."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from forms.path import ContactForm, SupportForm
+from service.auth.models import User
+from service.auth.policy import can_record_path, require
+from service.extensions import db
+from service.households.models import Household
+from service.households.path import Contact, SupportPeriod
+from service.households.schemas import ContactSchema, SupportSchema
+from service.ids import new_id
+from service.registry import audit
+from service.web.formdata import flatten_errors, form_to_dict
+
+bp = Blueprint("path", __name__, url_prefix="/menages/<household_id>")
+
+
+def _household(household_id: str) -> Household:
+    household = db.session.get(Household, household_id)
+    require(household is not None and can_record_path(current_user, household))
+    return household
+
+
+def _team(household: Household) -> list[User]:
+    return db.session.execute(
+        select(User).where(User.structure_id == household.team_structure_id, User.active)
+        .order_by(User.full_name)).scalars().all()
+
+
+@bp.route("/contacts/nouveau", methods=["GET", "POST"])
+@login_required
+def new_contact(household_id):
+    household = _household(household_id)
+    team = {u.id: u.full_name for u in _team(household)}
+    form = ContactForm(request.form if request.method == "POST" else None,
+                       data=None if request.method == "POST" else {
+                           "professionals": [current_user.id]})
+    form.professionals.choices = list(team.items())
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = ContactSchema().load(form_to_dict(form))
+            if set(data["professionals"]) - team.keys():
+                raise ValidationError({"professionals": ["Choisissez parmi l'équipe."]})
+        except ValidationError as exc:
+            errors = flatten_errors(exc.messages)
+        else:
+            contact = Contact(id=new_id(), household_id=household.id,
+                              recorded_by_id=current_user.id, **data)
+            db.session.add(contact)
+            audit.record("create", "contact", contact.id, household.id)
+            db.session.commit()
+            flash("Contact enregistré.", "success")
+            return redirect(url_for("households.show", household_id=household.id))
+    return render_template("households/path_form.html", household=household, form=form,
+                           errors=errors, title="Enregistrer un contact"), (422 if errors else 200)
+
+
+@bp.route("/accompagnement", methods=["GET", "POST"])
+@login_required
+def support(household_id):
+    household = _household(household_id)
+    period = db.session.execute(
+        select(SupportPeriod).where(SupportPeriod.household_id == household.id)
+        .order_by(SupportPeriod.start.desc()).limit(1)).scalar_one_or_none()
+    current = {k: getattr(period, k) for k in ("start", "planned_end", "nurse_first_meeting")} \
+        if period else {}
+    form = SupportForm(request.form if request.method == "POST" else None,
+                       data={k: v.isoformat() if v else "" for k, v in current.items()})
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = SupportSchema().load(form_to_dict(form))
+        except ValidationError as exc:
+            errors = flatten_errors(exc.messages)
+        else:
+            if period is None:
+                period = SupportPeriod(id=new_id(), household_id=household.id, extensions=[])
+                db.session.add(period)
+            for key, value in data.items():
+                setattr(period, key, value)
+            audit.record("update", "support_period", period.id, household.id)
+            db.session.commit()
+            flash("Accompagnement enregistré.", "success")
+            return redirect(url_for("households.show", household_id=household.id))
+    return render_template("households/path_form.html", household=household, form=form,
+                           errors=errors, title="Accompagnement"), (422 if errors else 200)
