@@ -20,6 +20,7 @@ CASES = {  # name → module; run in this order
     "served": "bench.case_served",
     "memory": "bench.case_memory",
     "chromium": "bench.case_chromium",
+    "signing": "bench.case_signing",
     "profile": "bench.case_profile",
 }
 

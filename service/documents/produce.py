@@ -13,7 +13,7 @@ from service.rendering.jinja_env import template_sha256
 from service.rendering.pdf import layout, render_html, write
 from service.rendering.preflight import Preflight, document_fonts
 from service.rendering.provenance import xmp_rdf
-from service.rendering.qr import qr_svg
+from service.rendering.qr import qr_image
 
 LIBRARIES = ("weasyprint", "docxtpl", "pypdf", "jinja2", "babel")
 
@@ -36,7 +36,7 @@ def provenance_meta(kind: DocumentKind, code: str) -> dict:
 
 def full_context(kind: DocumentKind, data: dict, doc_meta: dict) -> dict:
     context = kind.build_context(data)
-    context["doc"] = {**doc_meta, "qr": qr_svg(doc_meta["verification_url"])}
+    context["doc"] = {**doc_meta, "qr": qr_image(doc_meta["verification_url"])}
     return context
 
 

@@ -16,7 +16,7 @@ TEMPLATES_DIR = str(HERE.parents[2] / "doc_templates")
 
 def sample_doc() -> dict:
     """The `doc` block the registry adds to every context (always exactly these keys)."""
-    from service.rendering.qr import qr_svg
+    from service.rendering.qr import qr_image
 
     return {
         "title": "Fiche de lien",
@@ -35,7 +35,7 @@ def sample_doc() -> dict:
         "verification_url": "http://127.0.0.1:5000/verifier/K7QF-9M2X-P4TA",
         "template_name": "fiche_de_lien.html",
         "libraries": {"weasyprint": "70.0", "docxtpl": "0.20.2"},
-        "qr": qr_svg("http://127.0.0.1:5000/verifier/K7QF-9M2X-P4TA"),
+        "qr": qr_image("http://127.0.0.1:5000/verifier/K7QF-9M2X-P4TA"),
     }
 
 
