@@ -13,13 +13,13 @@ ADMIN = "admin"
 LABELS = {
     ORIENTEUR: "Service orienteur",
     PLATEFORME: "Plateforme Logement d'abord",
-    ACCOMPAGNANT: "Accompagnant·e",
-    INFIRMIER: "Infirmier·ère",
-    ENCADRANT: "Encadrant·e",
+    ACCOMPAGNANT: "Accompagnement social",
+    INFIRMIER: "Soins infirmiers",
+    ENCADRANT: "Encadrement de l'équipe",
     GESTION_LOCATIVE: "Gestion locative",
     CANDIDAT: "Structure candidate",
     FINANCEUR: "Financeur",
-    ADMIN: "Administrateur·rice",
+    ADMIN: "Administration du service",
 }
 
 ALL = tuple(LABELS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from service.rendering.typography import plural
+
 CONTACTS_PER_MONTH = 2          # « a minima deux fois par mois »
 NURSE_WITHIN_DAYS = 91          # « dans les trois mois qui suivent l'entrée dans le logement »
 PREFET_NOTICE_MONTHS = 2        # L442-8-3 CCH: two months before the end of the examination
@@ -58,8 +60,9 @@ def alerts(facts: Facts) -> list[Alert]:
     month_ago = facts.today - timedelta(days=30)
     recent = [d for d in facts.contact_dates if month_ago < d <= facts.today]
     if facts.support_start <= month_ago and len(recent) < CONTACTS_PER_MONTH:
-        found.append(Alert("contacts", f"{len(recent)} contact(s) au cours des 30 derniers "
-                                       f"jours : la charte en prévoit au moins deux par mois."))
+        found.append(Alert("contacts", f"{plural(len(recent), 'contact')} au cours des 30 "
+                                       "derniers jours : la charte en prévoit au moins deux "
+                                       "par mois."))
     if facts.entry_date and facts.nurse_first_meeting is None:
         due = facts.entry_date + timedelta(days=NURSE_WITHIN_DAYS)
         if facts.today > due:

@@ -39,7 +39,7 @@ def test_household_page_lists_late_items(client, accounts, app):
     login(client, "accompagnant@demo.example")
     page = client.get(f"/menages/{household_id}").get_data(as_text=True)
     assert "Suivi au regard de la charte" in page
-    assert "1 contact(s) au cours des 30 derniers jours" in page
+    assert "1 contact au cours des 30 derniers jours" in page
     assert "Pas de rencontre avec l&#39;infirmier" in page
     assert "Pas de plan d&#39;action concerté" in page
     assert "12 rue du Pas-du-Loup" in page
@@ -54,7 +54,7 @@ def test_household_page_lists_late_items(client, accounts, app):
                                "accompagnant@demo.example"].id))
     db.session.commit()
     page = client.get(f"/menages/{household_id}").get_data(as_text=True)
-    assert "contact(s) au cours des 30 derniers jours" not in page
+    assert "au cours des 30 derniers jours" not in page
 
 
 def test_other_team_cannot_see_the_dashboard_entry(client, accounts, app):
@@ -103,7 +103,7 @@ def test_worker_records_a_contact_and_the_support_dates(client, accounts, app):
         "professionals": worker.id, "place": "Au domicile"})
     assert saved.status_code == 302
     page = client.get(f"/menages/{household_id}").get_data(as_text=True)
-    assert "1 contact(s) au cours des 30 derniers jours" in page
+    assert "1 contact au cours des 30 derniers jours" in page
     assert "depuis le 1er septembre 2026" in page
 
 
