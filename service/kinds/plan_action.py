@@ -1,0 +1,221 @@
+"""Plan d'action concerté: the co-built action plan of a household (DOMAIN.md §2, charter art. 2).
+
+Logement d'abord principle: the plan is never a condition of access to, or of keeping, the
+dwelling. No field links an objective's outcome to the tenancy; the dwelling's address and lease
+status are printed for information only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from forms import plan_action as form_module
+from forms import plan_action_choices as C
+from service.kinds.base import DocumentKind, Section
+from service.kinds.compare import Labels, labels_from_forms
+from service.kinds.fields import (
+    LONG,
+    MESSAGES,
+    choice,
+    choices,
+    date_field,
+    nested_list,
+    text,
+)
+from service.rendering.formatting import date_fr
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day `months` later; the 29 February of a leap year becomes the 28th."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=last)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class EnteteSchema(Schema):
+    personne = text(required=True)
+    date_elaboration = date_field(required=True)
+    date_revision = date_field(required=True)
+    referent_1 = text(required=True)
+    referent_2 = text()
+    logement_adresse = text(max_length=400)
+    logement_date_entree = date_field()
+    logement_statut_bail = choice(C.STATUTS_BAIL)
+
+    @validates_schema
+    def _revision(self, data, **kw):
+        start, review = data.get("date_elaboration"), data.get("date_revision")
+        if not (start and review):
+            return
+        if review <= start:
+            raise ValidationError("La révision doit suivre la date d'élaboration.",
+                                  "date_revision")
+        if review > add_months(start, C.MAX_MOIS_REVISION):
+            raise ValidationError(
+                f"La révision doit avoir lieu au plus tard 12 mois après l'élaboration, "
+                f"soit le {date_fr(add_months(start, C.MAX_MOIS_REVISION))}.", "date_revision")
+
+
+class ObjectifSchema(Schema):
+    souhait = text(required=True, max_length=LONG)
+    objectif = text(required=True, max_length=LONG)
+    etapes = text(required=True, max_length=LONG)
+    qui_fait_quoi = text(required=True, max_length=LONG)
+    acteurs = choices(C.ROLES)
+    partenaires = text(max_length=LONG)
+    echeance = date_field()
+    statut = choice(C.STATUTS, required=True)
+    date_mise_a_jour = date_field()
+    commentaire_evaluation = text(max_length=LONG)
+    points_appui = text(max_length=LONG)
+
+
+class DomaineSchema(Schema):
+    code = choice(C.DOMAINES, required=True)
+    objectifs = nested_list(ObjectifSchema, required=True, min_items=1,
+                            max_items=C.MAX_OBJECTIFS)
+
+
+class DomainesSchema(Schema):
+    liste = nested_list(DomaineSchema, required=True, min_items=1, max_items=C.MAX_DOMAINES)
+
+    @validates_schema
+    def _each_domain_once(self, data, **kw):
+        seen, errors = set(), {}
+        for index, domaine in enumerate(data.get("liste") or []):
+            code = domaine.get("code")
+            if code in seen:
+                errors[index] = {"code": ["Ce domaine figure déjà dans le plan : ajoutez-y "
+                                          "plutôt un objectif."]}
+            seen.add(code)
+        if errors:
+            raise ValidationError({"liste": errors})
+
+
+class AccordSchema(Schema):
+    accord_personne = choice(C.ACCORDS, required=True)
+    points_refuses = text(max_length=LONG)
+    commentaire_personne = text(max_length=LONG)
+    lieu = text(required=True, max_length=100)
+    date_accord = date_field(required=True)
+    copie_remise = fields.Boolean(load_default=False, error_messages=MESSAGES)
+    copie_remise_date = date_field()
+
+    @validates_schema
+    def _consistent(self, data, **kw):
+        errors = {}
+        partial = data.get("accord_personne") == "accord_partiel"
+        if partial and not data.get("points_refuses"):
+            errors["points_refuses"] = ["Indiquez les points que la personne refuse."]
+        if data.get("points_refuses") and not partial:
+            errors["points_refuses"] = ["Ce champ ne concerne qu'un accord partiel."]
+        if data.get("copie_remise") and not data.get("copie_remise_date"):
+            errors["copie_remise_date"] = ["Indiquez la date de remise de la copie."]
+        if data.get("copie_remise_date") and not data.get("copie_remise"):
+            errors["copie_remise_date"] = ["Cochez d'abord « Une copie de ce plan a été "
+                                           "remise à la personne »."]
+        if errors:
+            raise ValidationError(errors)
+
+
+SECTIONS = (
+    Section("entete", "A", "Informations générales", EnteteSchema),
+    Section("domaines", "B", "Domaines et objectifs", DomainesSchema),
+    Section("accord", "C", "Accord de la personne", AccordSchema),
+)
+
+
+class PlanActionSchema(Schema):
+    """The whole plan: one nested schema per section; the web form and the API load it."""
+
+    entete = fields.Nested(EnteteSchema, required=True, error_messages=MESSAGES)
+    domaines = fields.Nested(DomainesSchema, required=True, error_messages=MESSAGES)
+    accord = fields.Nested(AccordSchema, required=True, error_messages=MESSAGES)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _cross_sections(self, data, **kw):
+        errors = cross_section_errors(data)
+        if errors:
+            raise ValidationError(errors)
+
+
+def as_day(value) -> dt.date | None:
+    """A loaded date or the raw ISO text of a draft; None when absent or unreadable."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def cross_section_errors(data: dict) -> dict:
+    """The agreement and the copy cannot precede the plan; also run on raw drafts."""
+    entete, accord = data.get("entete"), data.get("accord")
+    if not isinstance(entete, dict) or not isinstance(accord, dict):
+        return {}
+    start = as_day(entete.get("date_elaboration"))
+    if start is None:
+        return {}
+    errors = {}
+    for name in ("date_accord", "copie_remise_date"):
+        day = as_day(accord.get(name))
+        if day is not None and day < start:
+            errors[name] = [f"Cette date précède l'élaboration du plan ({date_fr(start)})."]
+    return {"accord": errors} if errors else {}
+
+
+def _describe(data: dict) -> str:
+    entete = data["entete"]
+    return f"{entete['personne']} – plan du {date_fr(entete['date_elaboration'])}"
+
+
+def build_context(data: dict) -> dict:
+    """Plain values and French labels for both templates; `data` is the loaded schema output."""
+    from service.kinds.plan_action_context import context_from
+
+    return context_from(data)
+
+
+def compare_labels() -> Labels:
+    """French labels of the snapshot for the version history (service.kinds.compare)."""
+    objectifs = "domaines.liste.objectifs"
+    return labels_from_forms(
+        form_module.SECTION_FORMS, {s.key: s.title for s in SECTIONS},
+        names={f"{objectifs}.statut": "statut", f"{objectifs}.souhait": "souhait",
+               f"{objectifs}.echeance": "échéance", f"{objectifs}.acteurs": "qui agit",
+               f"{objectifs}.partenaires": "partenaires mobilisés",
+               f"{objectifs}.date_mise_a_jour": "date de mise à jour",
+               f"{objectifs}.commentaire_evaluation": "commentaire d'évaluation",
+               f"{objectifs}.points_appui": "points d'appui",
+               f"{objectifs}.objectif": "objectif", f"{objectifs}.etapes": "étapes",
+               f"{objectifs}.qui_fait_quoi": "qui fait quoi",
+               "accord.accord_personne": "Accord de la personne"},
+        keys={"domaines.liste": "code"},
+        summaries={objectifs: "objectif"},
+        hidden=frozenset({"domaines", "domaines.liste"}),
+    )
+
+
+KIND = DocumentKind(
+    key="plan_action",
+    title="Plan d'action concerté",
+    schema=PlanActionSchema,
+    sections=SECTIONS,
+    form_module=form_module,
+    build_context=build_context,
+    describe=_describe,
+    cross_checks=cross_section_errors,
+    formats=("pdf", "docx"),
+    scope="household",
+    signed=False,
+    page_bounds=(1, 40),
+    extra={"compare_labels": compare_labels},
+)
