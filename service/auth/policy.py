@@ -9,7 +9,13 @@ from service.auth import roles as R
 # Which roles may start and edit which kind of document.
 CREATORS = {
     "fiche_de_lien": (R.ORIENTEUR,),
+    "plan_action": (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT),
+    "protocole_crise": (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT),
 }
+# Documents about one household, written by its team.
+HOUSEHOLD_KINDS = ("plan_action", "protocole_crise")
+# The crisis protocol holds health-related wishes: the team and the nurse only (§8.5).
+PROTOCOL_READERS = (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT, R.ADMIN)
 HOUSEHOLD_READERS = (R.PLATEFORME, R.ADMIN, *R.TEAM_ROLES)
 # Social content (fiche de lien) is not for gestion locative (DOMAIN.md §8.5).
 SOCIAL_DOCUMENT_READERS = (R.PLATEFORME, R.ADMIN, R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)
@@ -19,11 +25,21 @@ def has_role(user, *allowed: str) -> bool:
     return bool(user and user.is_authenticated and user.role in allowed)
 
 
-def can_create(user, kind_key: str) -> bool:
-    return has_role(user, *CREATORS.get(kind_key, ()))
+def can_create(user, kind_key: str, household=None) -> bool:
+    if not has_role(user, *CREATORS.get(kind_key, ())):
+        return False
+    if kind_key in HOUSEHOLD_KINDS:
+        return household is not None and can_view_household(user, household)
+    return True
 
 
 def can_edit_draft(user, draft) -> bool:
+    if draft.kind in HOUSEHOLD_KINDS:
+        from service.extensions import db
+        from service.households.models import Household
+
+        household = db.session.get(Household, draft.household_id) if draft.household_id else None
+        return can_create(user, draft.kind, household)
     return can_create(user, draft.kind) and draft.structure_id == user.structure_id
 
 
@@ -52,6 +68,12 @@ def can_read_series(user, series, referral=None, household=None) -> bool:
             return series.structure_id == user.structure_id
         if has_role(user, R.PLATEFORME, R.ADMIN):
             return True
+        return (household is not None and has_role(user, *SOCIAL_DOCUMENT_READERS)
+                and can_view_household(user, household))
+    if series.kind == "protocole_crise":
+        return (household is not None and has_role(user, *PROTOCOL_READERS)
+                and can_view_household(user, household))
+    if series.kind == "plan_action":
         return (household is not None and has_role(user, *SOCIAL_DOCUMENT_READERS)
                 and can_view_household(user, household))
     if household is not None:

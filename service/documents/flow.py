@@ -199,7 +199,8 @@ def _register(draft, user, kind, loaded, snapshot, key, structure_id, household_
 
 
 def reference_of(series: DocumentSeries) -> str:
-    prefix = {"fiche_de_lien": "FL"}.get(series.kind, "DOC")
+    prefix = {"fiche_de_lien": "FL", "plan_action": "PA", "protocole_crise": "PC"}.get(
+        series.kind, "DOC")
     return f"{prefix}-{series.id[:8].upper()}"
 
 

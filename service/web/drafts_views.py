@@ -15,6 +15,7 @@ from service.documents import flow
 from service.documents.models import DRAFT, Draft
 from service.documents.produce import PreflightError
 from service.extensions import db
+from service.households.models import Household
 from service.rendering.formatting import time_fr
 from service.web.formdata import (
     answers,
@@ -39,20 +40,27 @@ def _draft(draft_id: str, editable: bool = True) -> Draft:
 @bp.route("/nouveau/<kind_key>", methods=["POST"])
 @login_required
 def create(kind_key):
-    require(kind_key in kinds.CATALOGUE and can_create(current_user, kind_key))
-    draft = flow.new_draft(kind_key, current_user, data=_prefill(kind_key))
+    household = None
+    if request.form.get("menage"):
+        household = db.session.get(Household, request.form["menage"])
+        require(household is not None)
+    require(kind_key in kinds.CATALOGUE and can_create(current_user, kind_key, household))
+    draft = flow.new_draft(kind_key, current_user, data=_prefill(kind_key, household),
+                           household_id=household.id if household else None)
     return redirect(url_for("drafts.tasks", draft_id=draft.id))
 
 
-def _prefill(kind_key: str) -> dict:
-    """What the service already knows: the orienteur's structure and contact."""
-    if kind_key != "fiche_de_lien":
-        return {}
-    structure = current_user.structure
-    return {"origine": {"structure_nom": structure.name,
-                        "structure_type": structure.structure_type or "",
-                        "prescripteur_nom": current_user.full_name,
-                        "prescripteur_courriel": current_user.email}}
+def _prefill(kind_key: str, household) -> dict:
+    """What the service already knows, so nobody types it twice."""
+    kind = kinds.get(kind_key)
+    data = kind.extra["prefill"]() if "prefill" in kind.extra else {}
+    if kind_key == "fiche_de_lien":
+        structure = current_user.structure
+        data["origine"] = {"structure_nom": structure.name,
+                           "structure_type": structure.structure_type or "",
+                           "prescripteur_nom": current_user.full_name,
+                           "prescripteur_courriel": current_user.email}
+    return data
 
 
 @bp.route("/<draft_id>")
@@ -195,8 +203,10 @@ def submit(draft_id):
         uuid.UUID(key)
     except ValueError:
         abort(400)
+    household = db.session.get(Household, draft.household_id) if draft.household_id else None
     try:
-        result = flow.finalise(draft, current_user, key)
+        result = flow.finalise(draft, current_user, key,
+                               household_reference=household.reference if household else "")
     except ValidationError as exc:
         return _review_page(draft, errors=exc.messages, status=422)
     except PreflightError as exc:

@@ -43,16 +43,29 @@ def _applies(condition: str, data: dict) -> bool:
 
 
 def apply_list_action(data: dict, action: str) -> dict:
-    """'add:co_demandeurs' or 'remove:enfants:2' from the buttons of repeatable lists."""
+    """'add:co_demandeurs', 'remove:enfants:2', or nested 'add:domaines-0-objectifs'."""
     verb, _, rest = action.partition(":")
-    name, _, index = rest.partition(":")
-    if name not in data or not isinstance(data[name], list):
+    path, _, index = rest.partition(":")
+    target = _list_at(data, path.split("-"))
+    if target is None:
         return data
-    if verb == "add" and len(data[name]) < 20:
-        data[name].append({})
-    elif verb == "remove" and index.isdigit() and int(index) < len(data[name]):
-        data[name].pop(int(index))
+    if verb == "add" and len(target) < 20:
+        target.append({})
+    elif verb == "remove" and index.isdigit() and int(index) < len(target):
+        target.pop(int(index))
     return data
+
+
+def _list_at(data, parts: list[str]):
+    node = data
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node if isinstance(node, list) else None
 
 
 def flatten_errors(errors, prefix: str = "") -> dict[str, str]:

@@ -6,15 +6,19 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from service import kinds
 from service.auth import roles as R
 from service.auth.policy import (
+    HOUSEHOLD_KINDS,
+    can_create,
     can_list_households,
+    can_read_series,
     can_record_path,
     can_view_household,
     has_role,
     require,
 )
-from service.documents.models import DocumentSeries
+from service.documents.models import DRAFT, DocumentSeries, Draft
 from service.extensions import db
 from service.households.models import Household
 from service.households.service import household_alerts, path_summary
@@ -43,22 +47,26 @@ def show(household_id):
     series = db.session.execute(
         select(DocumentSeries).where(DocumentSeries.household_id == household.id)
         .order_by(DocumentSeries.created_at)).scalars().all()
-    social = has_role(current_user, R.PLATEFORME, R.ADMIN, R.ACCOMPAGNANT, R.INFIRMIER,
-                      R.ENCADRANT)
     documents = []
     for s in series:
-        if s.kind == "fiche_de_lien" and not social:
+        if not can_read_series(current_user, s, household=household):
             continue
         entries = db.session.execute(
             select(RegistryEntry).where(RegistryEntry.series_id == s.id)
             .order_by(RegistryEntry.version.desc())).scalars().all()
         documents.append({"series": s, "entries": entries,
                           "current_version": entries[0].version if entries else None})
+    startable = [kinds.get(k) for k in HOUSEHOLD_KINDS if can_create(current_user, k, household)]
+    drafts = db.session.execute(
+        select(Draft).where(Draft.household_id == household.id, Draft.status == DRAFT,
+                            Draft.kind.in_([k.key for k in startable]))
+        .order_by(Draft.updated_at.desc())).scalars().all()
     audit.record("view", "household", household.id, household.id)
     db.session.commit()
     return render_template("households/show.html", household=household, documents=documents,
                            alerts=household_alerts(household.id), path=path_summary(household.id),
-                           can_record=can_record_path(current_user, household))
+                           can_record=can_record_path(current_user, household),
+                           startable=startable, drafts=drafts)
 
 
 @bp.route("/alertes")
