@@ -14,8 +14,9 @@ class EnteteForm(Form):
     date_revision = w.date("Date de la prochaine révision",
                            hint="Au plus tard 12 mois après l'élaboration ; 6 mois est "
                                 "souvent un bon rythme.")
-    referent_1 = w.text("Référent·e", hint="Nom, prénom et structure")
-    referent_2 = w.text("Second·e référent·e (facultatif)", hint="Nom, prénom et structure")
+    referent_1 = w.text("Référent ou référente", hint="Nom, prénom et structure")
+    referent_2 = w.text("Second référent ou seconde référente (facultatif)",
+                        hint="Nom, prénom et structure")
     logement_adresse = w.long_text("Adresse du logement (facultatif)", rows=2)
     logement_date_entree = w.date("Date d'entrée dans le logement (facultatif)")
     logement_statut_bail = w.select("Statut du bail (facultatif)", C.STATUTS_BAIL,

@@ -29,7 +29,7 @@ ACCORDS = [
 # Who acts on an objective (the « qui fait quoi » text says what each one does).
 ROLES = [
     ("personne", "La personne"),
-    ("referent", "Le ou la référent·e"),
+    ("referent", "Le référent ou la référente"),
     ("equipe", "L'équipe Bail d'abord"),
     ("partenaire", "Un partenaire"),
     ("proche", "Un proche"),

@@ -16,7 +16,7 @@ SANTE_HINT = ("Facultatif et confidentiel : information de santé, lue seulement
 class EnteteForm(Form):
     personne = w.text("Nom et prénom de la personne", autocomplete="off")
     date_protocole = w.date("Date du protocole")
-    referent = w.text("Référent·e qui a rédigé le protocole avec la personne",
+    referent = w.text("Référent ou référente qui a rédigé le protocole avec la personne",
                       hint="Nom, prénom et structure")
     redige_avec = w.long_text("Autres personnes présentes (facultatif)",
                               hint="Proche, soignant, pair-aidant… avec l'accord de la personne",

@@ -134,7 +134,7 @@ def section_a(doc):
     kv_table(doc, KV4, [
         ("Personne accompagnée", "{{ entete.personne }}",
          "Date d'élaboration", "{{ entete.date_elaboration|date_fr }}"),
-        ('{{ "Référent·es" if entete.referents|length > 1 else "Référent·e" }}',
+        ('{{ "Référents" if entete.referents|length > 1 else "Référent" }}',
          '{{ entete.referents|join("\\n") }}',
          "Prochaine révision", "{{ entete.date_revision|date_fr }}"),
         ("Adresse du logement", '{{ entete.logement_adresse or "—" }}',

@@ -57,8 +57,29 @@ def _attachment(data: bytes, mime: str, filename: str) -> Response:
 @bp.route("/<entry_id>/corriger", methods=["POST"])
 @login_required
 def correct(entry_id):
-    entry, series, _ = readable_entry(current_user, entry_id)
-    require(can_create(current_user, entry.kind) and series.structure_id
-            == current_user.structure_id and is_current(entry))
+    entry, series, household = readable_entry(current_user, entry_id)
+    same_author = household is not None or series.structure_id == current_user.structure_id
+    require(can_create(current_user, entry.kind, household) and same_author
+            and is_current(entry))
     draft = flow.start_correction(entry, current_user)
     return redirect(url_for("drafts.tasks", draft_id=draft.id))
+
+
+@bp.route("/<entry_id>/comparer")
+@login_required
+def compare_versions(entry_id):
+    """Field by field, what this version changed from the one it supersedes."""
+    from service import kinds
+    from service.kinds.compare import compare
+    from service.registry.models import RegistryEntry
+
+    entry, series, household = readable_entry(current_user, entry_id)
+    previous = db.session.get(RegistryEntry, entry.supersedes_id) if entry.supersedes_id else None
+    require(previous is not None)
+    kind = kinds.get(entry.kind)
+    labels = kind.extra["compare_labels"]() if "compare_labels" in kind.extra else None
+    changes = compare(previous.snapshot, entry.snapshot, labels)
+    audit.record("view", "document", entry.id, series.household_id, compared_with=previous.id)
+    db.session.commit()
+    return render_template("documents/compare.html", entry=entry, previous=previous,
+                           changes=changes, household=household)

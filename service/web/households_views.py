@@ -66,7 +66,8 @@ def show(household_id):
     return render_template("households/show.html", household=household, documents=documents,
                            alerts=household_alerts(household.id), path=path_summary(household.id),
                            can_record=can_record_path(current_user, household),
-                           startable=startable, drafts=drafts)
+                           startable=startable, drafts=drafts,
+                           revisable=[k.key for k in startable])
 
 
 @bp.route("/alertes")

@@ -104,3 +104,51 @@ def test_other_team_cannot_start_a_plan(client, accounts, app):
     response = client.post("/brouillons/nouveau/plan_action",
                            data={"csrf_token": csrf_from(page), "menage": household_id})
     assert response.status_code == 404
+
+
+def test_revision_makes_version_two_and_the_comparison_lists_the_change(client, accounts, app):
+    household_id = household_for_team(client, accounts, app)
+    draft_id = start(client, "plan_action", household_id)
+    data = sample("plan_action")
+    for section, answers in data.items():
+        fill_section(client, draft_id, section, answers)
+    submit(client, draft_id)
+    first = db.session.execute(select(RegistryEntry).where(
+        RegistryEntry.kind == "plan_action")).scalar_one()
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "Réviser" in page
+    response = client.post(f"/documents/{first.id}/corriger", data={"csrf_token": csrf_from(page)})
+    revision = response.headers["Location"].rstrip("/").split("/")[-1]
+    domaines = data["domaines"]
+    domaines["liste"][0]["objectifs"][0]["statut"] = "atteint"
+    assert fill_section(client, revision, "domaines", domaines).status_code == 302
+    submit(client, revision)
+    second = db.session.execute(select(RegistryEntry).where(
+        RegistryEntry.kind == "plan_action", RegistryEntry.version == 2)).scalar_one()
+    assert second.supersedes_id == first.id
+    comparison = client.get(f"/documents/{second.id}/comparer").get_data(as_text=True)
+    assert "Ce qui a changé dans la version 2" in comparison
+    assert "statut" in comparison and "Atteint" in comparison
+    assert client.get(f"/documents/{first.id}/telecharger.pdf").status_code == 200  # v1 readable
+
+
+def test_two_workers_saving_the_same_plan_section_get_a_conflict_page(client, accounts, app):
+    from tests.helpers import csrf_and_version, form_fields
+
+    household_id = household_for_team(client, accounts, app)
+    draft_id = start(client, "plan_action", household_id)
+    entete = sample("plan_action")["entete"]
+    other = app.test_client()
+    login(other, "encadrant@demo.example")
+    page_1 = client.get(f"/brouillons/{draft_id}/entete").get_data(as_text=True)
+    page_2 = other.get(f"/brouillons/{draft_id}/entete").get_data(as_text=True)
+    for who, page, referents in ((client, page_1, "Julien Castel"),
+                                 (other, page_2, "Sophie Delmas")):
+        csrf, version = csrf_and_version(page)
+        data = form_fields({**entete, "referent_1": referents})
+        data.update({"csrf_token": csrf, "version": version, "action": "later"})
+        response = who.post(f"/brouillons/{draft_id}/entete", data=data)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Cette section a été modifiée entre-temps" in html
+    assert "Julien Castel" in html and "Sophie Delmas" in html  # both versions shown
