@@ -29,7 +29,12 @@ DEFAULTS: dict = {
     # Printed in each document's QR code: where a reader verifies it.
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "PDF_VARIANT": "pdf/a-3b",
-    "VERIFY_RATE_LIMIT": 30,  # lookups per client per 10 minutes on the public page
+    "VERIFY_RATE_LIMIT": 30,
+    # The structure's seal: a PKCS#12 file and a file holding its password in production;
+    # without them a demo identity is generated once under SEAL_DIR.
+    "SEAL_PKCS12_PATH": "",
+    "SEAL_PKCS12_PASSWORD_FILE": None,
+    "SEAL_DIR": str(GENERATED / "cachet"),  # lookups per client per 10 minutes on the public page
     "API_TITLE": "API Documents Logement d'abord",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -2,6 +2,7 @@
 
 from service.auth.models import ApiToken, LoginAttempt, Structure, User  # noqa: F401
 from service.documents.models import DocumentSeries, Draft  # noqa: F401
+from service.documents.signatures import Signature  # noqa: F401
 from service.households.models import Household, Person  # noqa: F401
 from service.households.path import (  # noqa: F401
     Contact,

@@ -160,3 +160,9 @@ def signature_svg_image(png: bytes, *, css_class: str = "signature-dessinee") ->
         'width="{w}" height="{h}" role="img" aria-label="Signature manuscrite">'
         '<image href="{uri}" x="0" y="0" width="{w}" height="{h}"/></svg>'
     ).format(cls=css_class, w=width, h=height, uri=uri)
+
+
+def signature_img(png: bytes, *, css_class: str = "signature-dessinee") -> Markup:
+    """An <img> of a checked PNG; print.css bounds it to the signature box."""
+    return Markup('<img class="{cls}" src="{uri}" alt="Signature manuscrite">').format(
+        cls=css_class, uri=png_data_uri(png))

@@ -88,6 +88,34 @@
     window.addEventListener("pagehide", function () { if (timer) { clearTimeout(timer); save(); } });
   }
 
+  // Drawn signature: pointer events on a canvas, sent as a PNG data: URL in a hidden field.
+  function setupSignaturePad(form) {
+    var pad = form.querySelector("[data-signature-pad]");
+    if (!pad) return;
+    form.querySelectorAll("[data-needs-js]").forEach(function (el) { el.disabled = false; });
+    var ctx = pad.getContext("2d"), drawing = false, drawn = false;
+    ctx.lineWidth = 3; ctx.lineCap = "round"; ctx.strokeStyle = "#0b2e5c";
+    function point(e) {
+      var r = pad.getBoundingClientRect();
+      return [(e.clientX - r.left) * pad.width / r.width, (e.clientY - r.top) * pad.height / r.height];
+    }
+    pad.addEventListener("pointerdown", function (e) {
+      drawing = true; pad.setPointerCapture(e.pointerId);
+      var p = point(e); ctx.beginPath(); ctx.moveTo(p[0], p[1]); e.preventDefault();
+    });
+    pad.addEventListener("pointermove", function (e) {
+      if (!drawing) return;
+      var p = point(e); ctx.lineTo(p[0], p[1]); ctx.stroke(); drawn = true; e.preventDefault();
+    });
+    ["pointerup", "pointercancel"].forEach(function (t) { pad.addEventListener(t, function () { drawing = false; }); });
+    form.querySelector("[data-signature-clear]").addEventListener("click", function () {
+      ctx.clearRect(0, 0, pad.width, pad.height); drawn = false;
+    });
+    form.addEventListener("submit", function () {
+      form.querySelector('input[name="dessin"]').value = drawn ? pad.toDataURL("image/png") : "";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form").forEach(function (form) {
       if (form.querySelector("[data-show-if]")) {
@@ -95,6 +123,7 @@
         form.addEventListener("change", function () { refreshConditions(form); });
       }
       if (form.hasAttribute("data-autosave")) setupAutosave(form);
+      if (form.hasAttribute("data-signature-form")) setupSignaturePad(form);
       if (form.hasAttribute("data-once")) {
         form.addEventListener("submit", function () {
           var b = form.querySelector("button[type=submit]");

@@ -20,11 +20,12 @@ def register_web(app: Flask) -> None:
         households_views,
         inbox_views,
         path_views,
+        sign_views,
         verify_views,
     )
 
     for module in (auth_views, home_views, drafts_views, documents_views, inbox_views,
-                   households_views, path_views, verify_views):
+                   households_views, path_views, sign_views, verify_views):
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(role_labels=roles.LABELS)

@@ -85,6 +85,9 @@ EXPECTED = {
     "households.index": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
     "households.show": only(HOUSEHOLD_TEAM),
     "households.dashboard": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
+    # The fixture's document is a fiche: not signable, and it has no earlier version.
+    "sign.collect": only({}),
+    "documents.compare_versions": only({}),
     "path.new_contact": only({r: 200 for r in ("plateforme", "admin", "accompagnant",
                                                 "infirmier", "encadrant")}),
     "path.support": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",

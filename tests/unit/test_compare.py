@@ -87,11 +87,11 @@ def test_dates_booleans_choices_and_emptied_fields(plan):
     assert by_path["Date de la prochaine révision"] == Change(
         CHANGED, ("Informations générales", "Date de la prochaine révision"),
         "14 juillet 2027", "14 juin 2027")
-    assert by_path["Second·e référent·e (facultatif)"].kind == REMOVED
-    assert by_path["Second·e référent·e (facultatif)"].old == "Thomas Vidal, équipe Bail d'abord"
+    assert by_path["Second référent ou seconde référente (facultatif)"].kind == REMOVED
+    assert by_path["Second référent ou seconde référente (facultatif)"].old == "Thomas Vidal, équipe Bail d'abord"
     assert (by_path["Une copie de ce plan a été remise à la personne."].old,
             by_path["Une copie de ce plan a été remise à la personne."].new) == ("oui", "non")
-    assert by_path["qui agit"].old == "La personne, Le ou la référent·e"
+    assert by_path["qui agit"].old == "La personne, Le référent ou la référente"
     assert by_path["qui agit"].new == "La personne"
     assert [c.path[0] for c in changes] == [
         "Informations générales", "Informations générales",
@@ -104,7 +104,7 @@ def test_field_filled_in_is_an_addition():
     new = {"entete": {"referent_2": "Thomas Vidal"}}
     (change,) = compare(old, new, labels("plan_action"))
     assert change.kind == ADDED and change.new == "Thomas Vidal"
-    assert str(change) == (f"Informations générales › Second·e référent·e (facultatif){N}: "
+    assert str(change) == (f"Informations générales › Second référent ou seconde référente (facultatif){N}: "
                            f"ajouté («{N}Thomas Vidal{N}»)")
 
 

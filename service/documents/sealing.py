@@ -1,0 +1,115 @@
+"""Collect signatures on a registered version, then register the signed, sealed PDF."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from service import kinds
+from service.documents.produce import provenance_meta, render
+from service.documents.signatures import DRAWN, QUALITIES, REFUSED, TYPED, Signature
+from service.extensions import db
+from service.ids import new_id
+from service.registry import audit
+from service.registry.codes import new_code
+from service.registry.models import SIGNED, RegistryEntry
+from service.registry.store import Rendered, append, blob_store
+from service.rendering import signing
+from service.rendering.signature_images import load_png_signature, signature_img
+from service.timeutil import utcnow
+
+
+@lru_cache(maxsize=4)
+def _identity(pkcs12: str, password_file: str | None, seal_dir: str, organisation: str):
+    if not pkcs12:  # demo: a self-signed identity generated once, files mode 0600
+        directory = Path(seal_dir)
+        pkcs12 = str(signing.generate_demo_identity(directory, organisation))
+        password_file = str(directory / "cachet-demo.p12.motdepasse")
+    password = Path(password_file).read_text().strip() if password_file else None
+    return signing.load_signer(pkcs12, password)
+
+
+def sealer() -> signing.Sealer:
+    config = current_app.config
+    return _identity(config.get("SEAL_PKCS12_PATH") or "",
+                     config.get("SEAL_PKCS12_PASSWORD_FILE"), config["SEAL_DIR"],
+                     config["ORGANISATION_NAME"])
+
+
+def signatures_of(entry: RegistryEntry) -> list[Signature]:
+    return db.session.execute(
+        select(Signature).where(Signature.entry_id == entry.id).order_by(Signature.position)
+    ).scalars().all()
+
+
+def record(entry: RegistryEntry, user, *, name: str, quality: str, method: str,
+           png: bytes | None = None, reason: str | None = None) -> Signature:
+    """One signature (or refusal); raises ValueError with a French message when invalid."""
+    if quality not in QUALITIES:
+        raise ValueError("Choisissez la qualité du signataire.")
+    if not name.strip():
+        raise ValueError("Indiquez le nom du signataire.")
+    image = None
+    if method == DRAWN:
+        image = blob_store().put(load_png_signature(png or b""))
+    elif method == REFUSED and not (reason or "").strip():
+        raise ValueError("Indiquez le motif du refus de signer.")
+    elif method not in (TYPED, REFUSED):
+        raise ValueError("Choisissez comment la personne signe.")
+    position = (db.session.execute(select(func.max(Signature.position)).where(
+        Signature.entry_id == entry.id)).scalar() or 0) + 1
+    signature = Signature(id=new_id(), entry_id=entry.id, position=position,
+                          signer_name=name.strip()[:200], quality=quality, method=method,
+                          image_sha256=image, refusal_reason=(reason or "").strip()[:500] or None,
+                          recorded_by_id=user.id)
+    db.session.add(signature)
+    audit.record("sign", "document", entry.id, entry.series.household_id, method=method)
+    db.session.commit()
+    return signature
+
+
+def missing(entry: RegistryEntry) -> list[str]:
+    """What still prevents sealing, in French."""
+    qualities = {s.quality for s in signatures_of(entry)}
+    problems = []
+    if "personne" not in qualities:
+        problems.append("La personne accompagnée doit signer, ou son refus doit être noté.")
+    if not qualities - {"personne"}:
+        problems.append("Au moins un professionnel de l'équipe doit signer.")
+    return problems
+
+
+def _context_signatures(entry: RegistryEntry) -> list[dict]:
+    store = blob_store()
+    return [{
+        "nom": s.signer_name, "qualite": QUALITIES[s.quality], "date": s.signed_at,
+        "image": signature_img(store.get(s.image_sha256)) if s.image_sha256 else None,
+        "refus": s.refusal_reason if s.method == REFUSED else None,
+    } for s in signatures_of(entry)]
+
+
+def seal_version(entry: RegistryEntry, user, household_reference: str) -> RegistryEntry:
+    """Render the version again with its signatures, seal it, register it as the next version."""
+    kind = kinds.get(entry.kind)
+    data = kind.schema().load(entry.snapshot)
+    data["signatures"] = _context_signatures(entry)
+    entry_id = new_id()
+    meta = {**entry.render_meta, **provenance_meta(kind, new_code()),
+            "registry_id": entry_id, "version": entry.version + 1,
+            "issued_at": utcnow().replace(microsecond=0), "author_name": user.full_name,
+            "supersedes_version": entry.version, "household_reference": household_reference}
+    rendered = render(kind, data, meta)
+    sealed = signing.seal(rendered.pdf, sealer(), reason=f"{entry.title} signé",
+                          location=current_app.config["ORGANISATION_NAME"])
+    signed = append(series=entry.series, kind=entry.kind, title=entry.title,
+                    snapshot=entry.snapshot, snapshot_sha256=entry.snapshot_sha256,
+                    rendered=Rendered(sealed, rendered.docx, rendered.template_sha256,
+                                      rendered.library_versions),
+                    user=user, idempotency_key=f"seal:{entry.id}", entry_id=entry_id,
+                    status=SIGNED, render_meta=meta)
+    audit.record("seal", "document", signed.id, entry.series.household_id, signed_from=entry.id)
+    db.session.commit()
+    return signed
