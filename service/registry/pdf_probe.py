@@ -37,6 +37,37 @@ def find_code(data: bytes) -> str | None:
     return normalise(done.stdout.decode(errors="ignore").strip()) if done.returncode == 0 else None
 
 
+def check_seal(data: bytes, roots) -> str:
+    """The seal's French verdict, computed in a child process with the same limits."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pem") as pem:
+        from asn1crypto import pem as asn1_pem
+
+        for root in roots:
+            pem.write(asn1_pem.armor("CERTIFICATE", root.dump()))
+        pem.flush()
+        try:
+            done = subprocess.run(  # noqa: S603  (our own module, fixed arguments)
+                [sys.executable, "-m", "service.registry.pdf_probe", "--seal", pem.name],
+                input=data, capture_output=True, timeout=TIMEOUT_SECONDS, preexec_fn=_limits,
+                check=False)
+        except subprocess.TimeoutExpired:
+            return "Vérification du cachet interrompue : fichier trop complexe."
+    if done.returncode != 0:
+        return "Le cachet électronique n'a pas pu être vérifié."
+    # Plain text only: the child parsed untrusted bytes, so its output is data, never code.
+    return done.stdout.decode("utf-8", "replace").strip()[:300]
+
+
+def _seal_message(data: bytes, pem_path: str) -> str:
+    from pathlib import Path
+
+    from service.rendering.signing import load_certificates, validate
+
+    return validate(data, load_certificates(Path(pem_path))).message_fr
+
+
 def _probe(data: bytes) -> str | None:
     from pypdf import PdfReader
 
@@ -47,6 +78,10 @@ def _probe(data: bytes) -> str | None:
 
 
 if __name__ == "__main__":
-    found = _probe(sys.stdin.buffer.read())
-    if found:
-        print(found)
+    payload = sys.stdin.buffer.read()
+    if len(sys.argv) == 3 and sys.argv[1] == "--seal":
+        sys.stdout.write(_seal_message(payload, sys.argv[2]))
+    else:
+        found = _probe(payload)
+        if found:
+            print(found)

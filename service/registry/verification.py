@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 
 from service.extensions import db
 from service.registry.codes import normalise
-from service.registry.models import RateEvent, RegistryEntry, Revocation
+from service.registry.models import SIGNED, RateEvent, RegistryEntry, Revocation
 from service.registry.pdf_probe import find_code
 from service.timeutil import utcnow
 
@@ -26,6 +26,7 @@ class Verdict:
     status: str | None = None
     successor: RegistryEntry | None = None
     revocation: Revocation | None = None
+    seal: str | None = None  # French verdict on the PAdES seal of an uploaded signed PDF
 
     def public(self) -> dict:
         """The answer as the API gives it: kind, date, structure, version, status; no names."""
@@ -43,6 +44,8 @@ class Verdict:
         if self.revocation is not None:
             answer["revocation"] = {"date": self.revocation.at.isoformat(),
                                     "motif": self.revocation.reason}
+        if self.seal is not None:
+            answer["cachet"] = self.seal
         return answer
 
 
@@ -60,10 +63,22 @@ def by_pdf(data: bytes) -> Verdict:
         select(RegistryEntry).where(RegistryEntry.pdf_sha256 == digest).limit(1)
     ).scalar_one_or_none()
     if entry is not None:
-        return _describe(entry, GENUINE, entry.verification_code)
-    code = find_code(data)
-    entry = _entry_with_code(code) if code else None
-    return _describe(entry, MODIFIED if entry else UNKNOWN, code)
+        verdict = _describe(entry, GENUINE, entry.verification_code)
+    else:
+        code = find_code(data)
+        entry = _entry_with_code(code) if code else None
+        verdict = _describe(entry, MODIFIED if entry else UNKNOWN, code)
+    if entry is not None and entry.status == SIGNED:
+        verdict.seal = _seal_verdict(data)
+    return verdict
+
+
+def _seal_verdict(data: bytes) -> str:
+    """pyHanko's verdict on the seal, in a child process like every parse of an upload."""
+    from service.documents.sealing import sealer
+    from service.registry.pdf_probe import check_seal
+
+    return check_seal(data, sealer().roots)
 
 
 def _entry_with_code(code: str) -> RegistryEntry | None:

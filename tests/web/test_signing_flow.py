@@ -78,6 +78,11 @@ def test_sign_seal_and_verify(client, accounts, app, tmp_path):
     anonymous = app.test_client()
     html = anonymous.get(f"/verifier/{signed.verification_code}").get_data(as_text=True)
     assert "Document authentique et en vigueur" in html
+    upload_page = anonymous.get("/verifier/").get_data(as_text=True)
+    genuine = anonymous.post("/verifier/", data={
+        "csrf_token": csrf_from(upload_page), "document": (io.BytesIO(pdf), "p.pdf")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert "Cachet valide : document intact depuis sa signature" in genuine
     writer = PdfWriter(io.BytesIO(pdf), incremental=True)
     writer.add_annotation(0, FreeText(text="Modifié", rect=(50, 50, 200, 80)))
     out = io.BytesIO()
@@ -87,6 +92,7 @@ def test_sign_seal_and_verify(client, accounts, app, tmp_path):
         "csrf_token": csrf_from(upload_page), "document": (io.BytesIO(out.getvalue()), "p.pdf")},
         content_type="multipart/form-data").get_data(as_text=True)
     assert "Document modifié" in modified
+    assert "Document modifié après sa signature" in modified  # the seal says so too
     # The first, unsigned version is superseded; the household alert for the protocol is gone.
     household_page = client.get(f"/menages/{household_id}").get_data(as_text=True)
     assert "Signé et scellé" in household_page
