@@ -27,3 +27,38 @@ class SupportForm(Form):
     planned_end = w.date("Fin prévue", hint="En principe douze mois après le début")
     nurse_first_meeting = w.date("Première rencontre avec l'infirmier ou l'infirmière "
                                  "(facultatif)")
+
+
+LANDLORD_TYPES = [("social", "Bailleur social"), ("prive", "Bailleur privé"), ("aivs", "AIVS")]
+CONTRACTS = [
+    ("sous_location", "Sous-location"),
+    ("sous_location_bail_glissant", "Sous-location avec bail glissant"),
+    ("mandat_de_gestion", "Mandat de gestion (AIVS)"),
+    ("bail_direct_droit_commun", "Bail direct"),
+]
+CALEOL_DECISIONS = [
+    ("attribution", "Attribution"),
+    ("attribution_condition", "Attribution sous condition suspensive"),
+    ("non_attribution", "Non-attribution"),
+    ("irrecevabilite", "Irrecevabilité"),
+]
+
+
+class TenancyForm(Form):
+    landlord_name = w.text("Bailleur", hint="Par exemple : ACM Habitat")
+    landlord_type = w.radios("Type de bailleur", LANDLORD_TYPES)
+    address = w.long_text("Adresse du logement", rows=2)
+    typology = w.text("Typologie (facultatif)", hint="T1, T2…", width=10)
+    contract = w.select("Type de contrat", CONTRACTS)
+    caleol_date = w.date("Date de passage en CALEOL (facultatif)")
+    caleol_decision = w.select("Décision de la CALEOL (facultatif)", CALEOL_DECISIONS)
+    entry_date = w.date("Date d'entrée dans le logement (facultatif)")
+    rent = w.money("Loyer mensuel (facultatif)")
+    charges = w.money("Charges mensuelles (facultatif)")
+    convention_signed = w.date("Bail glissant : signature de la convention",
+                               show_if="contract=sous_location_bail_glissant")
+    examination_months = w.text("Bail glissant : durée de la période d'examen (en mois)",
+                                width=4, inputmode="numeric",
+                                show_if="contract=sous_location_bail_glissant")
+    glissement_date = w.date("Date du glissement du bail (facultatif)",
+                             show_if="contract=sous_location_bail_glissant")

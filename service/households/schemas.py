@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from forms.path import CONTACT_KINDS
-from service.kinds.fields import Text, choice, date_field, text
+from forms.path import CALEOL_DECISIONS, CONTACT_KINDS, CONTRACTS, LANDLORD_TYPES
+from service.kinds.fields import Text, choice, date_field, integer, money, text
 from service.timeutil import today_paris
 
 
@@ -30,3 +30,27 @@ class SupportSchema(Schema):
     def _order(self, data, **kw):
         if data.get("start") and data.get("planned_end") and data["planned_end"] <= data["start"]:
             raise ValidationError("La fin prévue doit suivre le début.", "planned_end")
+
+
+class TenancySchema(Schema):
+    landlord_name = text(required=True)
+    landlord_type = choice(LANDLORD_TYPES, required=True)
+    address = text(required=True, max_length=300)
+    typology = text(max_length=20)
+    contract = choice(CONTRACTS, required=True)
+    caleol_date = date_field()
+    caleol_decision = choice(CALEOL_DECISIONS)
+    entry_date = date_field()
+    rent = money()
+    charges = money()
+    convention_signed = date_field()
+    examination_months = integer(minimum=1, maximum=60)
+    glissement_date = date_field()
+
+    @validates_schema
+    def _bail_glissant(self, data, **kw):
+        if data.get("contract") == "sous_location_bail_glissant":
+            missing = {k: ["Obligatoire pour un bail glissant (convention L442-8-3 CCH)."]
+                       for k in ("convention_signed", "examination_months") if not data.get(k)}
+            if missing:
+                raise ValidationError(missing)

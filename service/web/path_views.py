@@ -7,13 +7,13 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from forms.path import ContactForm, SupportForm
+from forms.path import ContactForm, SupportForm, TenancyForm
 from service.auth.models import User
 from service.auth.policy import can_record_path, require
 from service.extensions import db
 from service.households.models import Household
-from service.households.path import Contact, SupportPeriod
-from service.households.schemas import ContactSchema, SupportSchema
+from service.households.path import Contact, SupportPeriod, Tenancy
+from service.households.schemas import ContactSchema, SupportSchema, TenancySchema
 from service.ids import new_id
 from service.registry import audit
 from service.web.formdata import flatten_errors, form_to_dict
@@ -91,3 +91,41 @@ def support(household_id):
             return redirect(url_for("households.show", household_id=household.id))
     return render_template("households/path_form.html", household=household, form=form,
                            errors=errors, title="Accompagnement"), (422 if errors else 200)
+
+
+@bp.route("/logement", methods=["GET", "POST"])
+@login_required
+def tenancy(household_id):
+    """The dwelling and its lease: CALEOL, entry, rent, bail glissant convention, glissement."""
+    household = _household(household_id)
+    current = db.session.execute(
+        select(Tenancy).where(Tenancy.household_id == household.id)
+        .order_by(Tenancy.entry_date.desc()).limit(1)).scalar_one_or_none()
+    fields = TenancyForm()._fields.keys()
+    stored = {k: getattr(current, k) for k in fields} if current else {}
+    form = TenancyForm(request.form if request.method == "POST" else None,
+                       data={k: _as_text(v) for k, v in stored.items()})
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = TenancySchema().load(form_to_dict(form))
+        except ValidationError as exc:
+            errors = flatten_errors(exc.messages)
+        else:
+            if current is None:
+                current = Tenancy(id=new_id(), household_id=household.id, examinations=[])
+                db.session.add(current)
+            for key, value in data.items():
+                setattr(current, key, value)
+            audit.record("update", "tenancy", current.id, household.id)
+            db.session.commit()
+            flash("Logement enregistré.", "success")
+            return redirect(url_for("households.show", household_id=household.id))
+    return render_template("households/path_form.html", household=household, form=form,
+                           errors=errors, title="Logement et bail"), (422 if errors else 200)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -115,3 +115,30 @@ def test_gestion_locative_and_other_team_cannot_record(client, accounts, app):
     for email in ("gestion@demo.example", "accompagnant2@demo.example", "financeur@demo.example"):
         login(client, email)
         assert client.get(f"/menages/{household_id}/contacts/nouveau").status_code == 404
+
+
+def test_tenancy_with_bail_glissant_feeds_the_prefet_alert(client, accounts, app):
+    from tests.conftest import csrf_from, login
+
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    login(client, "accompagnant@demo.example")
+    page = client.get(f"/menages/{household_id}/logement").get_data(as_text=True)
+    base = {"csrf_token": csrf_from(page), "landlord_name": "ACM Habitat",
+            "landlord_type": "social", "address": "3 rue de la Loge, Montpellier",
+            "contract": "sous_location_bail_glissant", "rent": "412,50"}
+    missing = client.post(f"/menages/{household_id}/logement", data=base)
+    assert missing.status_code == 422
+    assert "Obligatoire pour un bail glissant" in missing.get_data(as_text=True)
+    signed = (today_paris() - timedelta(days=320)).isoformat()
+    ok = client.post(f"/menages/{household_id}/logement", data={
+        **base, "convention_signed": signed, "examination_months": "12",
+        "entry_date": signed})
+    assert ok.status_code == 302
+    form = client.get(f"/menages/{household_id}/accompagnement").get_data(as_text=True)
+    client.post(f"/menages/{household_id}/accompagnement", data={
+        "csrf_token": csrf_from(form), "start": signed,
+        "planned_end": (today_paris() + timedelta(days=200)).isoformat()})
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "Bail glissant : le bailleur doit informer le préfet" in page
+    assert "3 rue de la Loge" in page
