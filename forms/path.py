@@ -21,12 +21,35 @@ class ContactForm(Form):
                                             "Pas de note sur la santé ici.")
 
 
+END_REASONS = [
+    ("autonome", "Autonome"), ("non_adhesion", "Non-adhésion"),
+    ("transfert", "Transfert vers un autre territoire"), ("perte_contact", "Perte de contact"),
+    ("deces", "Décès"), ("autre", "Autre"), ("inconnu", "Inconnu"),
+]
+
+
 class SupportForm(Form):
     start = w.date("Début de l'accompagnement",
                    hint="Date de validation de l'attribution en CALEOL")
     planned_end = w.date("Fin prévue", hint="En principe douze mois après le début")
     nurse_first_meeting = w.date("Première rencontre avec l'infirmier ou l'infirmière "
                                  "(facultatif)")
+    extension_until = w.date("Prolongation : nouvelle fin prévue (facultatif)",
+                             hint="Décidée avec les financeurs ; elle s'ajoute à l'historique")
+    extension_reason = w.text("Motif de la prolongation (facultatif)")
+    end_date = w.date("Fin effective de l'accompagnement (facultatif)")
+    end_reason = w.select("Motif de fin (facultatif)", END_REASONS)
+    destination = w.text("Situation à la sortie (facultatif)",
+                         hint="Par exemple : bail direct après glissement, logement social")
+
+
+class DroitDeSuiteForm(Form):
+    on = w.date("Date de la sollicitation")
+    requested_by = w.radios("Qui sollicite ?", [("bailleur", "Le bailleur"),
+                                                ("locataire", "Le locataire")])
+    reason = w.long_text("Motif", hint="Troubles du voisinage, impayés, besoin de soutien "
+                                       "ponctuel… Ce n'est pas une reprise d'accompagnement.")
+    action = w.long_text("Ce qui a été fait (facultatif)")
 
 
 LANDLORD_TYPES = [("social", "Bailleur social"), ("prive", "Bailleur privé"), ("aivs", "AIVS")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from forms.path import CALEOL_DECISIONS, CONTACT_KINDS, CONTRACTS, LANDLORD_TYPES
+from forms.path import CALEOL_DECISIONS, CONTACT_KINDS, CONTRACTS, END_REASONS, LANDLORD_TYPES
 from service.kinds.fields import Text, choice, date_field, integer, money, text
 from service.timeutil import today_paris
 
@@ -25,6 +25,18 @@ class SupportSchema(Schema):
     start = date_field(required=True)
     planned_end = date_field(required=True)
     nurse_first_meeting = date_field()
+    extension_until = date_field()
+    extension_reason = text()
+    end_date = date_field()
+    end_reason = choice(END_REASONS)
+    destination = text()
+
+    @validates_schema
+    def _end(self, data, **kw):
+        if data.get("end_date") and not data.get("end_reason"):
+            raise ValidationError("Indiquez le motif de fin.", "end_reason")
+        if data.get("extension_until") and not data.get("extension_reason"):
+            raise ValidationError("Indiquez le motif de la prolongation.", "extension_reason")
 
     @validates_schema
     def _order(self, data, **kw):
@@ -54,3 +66,10 @@ class TenancySchema(Schema):
                        for k in ("convention_signed", "examination_months") if not data.get(k)}
             if missing:
                 raise ValidationError(missing)
+
+
+class DroitDeSuiteSchema(Schema):
+    on = date_field(required=True)
+    requested_by = choice([("bailleur", ""), ("locataire", "")], required=True)
+    reason = text(required=True, max_length=2000)
+    action = text(max_length=2000)

@@ -7,15 +7,21 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from forms.path import ContactForm, SupportForm, TenancyForm
+from forms.path import ContactForm, DroitDeSuiteForm, SupportForm, TenancyForm
 from service.auth.models import User
 from service.auth.policy import can_record_path, require
 from service.extensions import db
 from service.households.models import Household
-from service.households.path import Contact, SupportPeriod, Tenancy
-from service.households.schemas import ContactSchema, SupportSchema, TenancySchema
+from service.households.path import Contact, DroitDeSuite, SupportPeriod, Tenancy
+from service.households.schemas import (
+    ContactSchema,
+    DroitDeSuiteSchema,
+    SupportSchema,
+    TenancySchema,
+)
 from service.ids import new_id
 from service.registry import audit
+from service.timeutil import today_paris
 from service.web.formdata import flatten_errors, form_to_dict
 
 bp = Blueprint("path", __name__, url_prefix="/menages/<household_id>")
@@ -69,10 +75,11 @@ def support(household_id):
     period = db.session.execute(
         select(SupportPeriod).where(SupportPeriod.household_id == household.id)
         .order_by(SupportPeriod.start.desc()).limit(1)).scalar_one_or_none()
-    current = {k: getattr(period, k) for k in ("start", "planned_end", "nurse_first_meeting")} \
+    current = {k: getattr(period, k) for k in ("start", "planned_end", "nurse_first_meeting",
+                                               "end_date", "end_reason", "destination")} \
         if period else {}
     form = SupportForm(request.form if request.method == "POST" else None,
-                       data={k: v.isoformat() if v else "" for k, v in current.items()})
+                       data={k: _as_text(v) for k, v in current.items()})
     errors = {}
     if request.method == "POST":
         try:
@@ -83,6 +90,11 @@ def support(household_id):
             if period is None:
                 period = SupportPeriod(id=new_id(), household_id=household.id, extensions=[])
                 db.session.add(period)
+            until, reason = data.pop("extension_until"), data.pop("extension_reason")
+            if until:  # an extension is history: appended, never overwritten
+                period.extensions = [*(period.extensions or []), {
+                    "date": today_paris().isoformat(), "until": until.isoformat(),
+                    "reason": reason, "by": current_user.full_name}]
             for key, value in data.items():
                 setattr(period, key, value)
             audit.record("update", "support_period", period.id, household.id)
@@ -129,3 +141,26 @@ def _as_text(value) -> str:
     if value is None:
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@bp.route("/droit-de-suite", methods=["GET", "POST"])
+@login_required
+def droit_de_suite(household_id):
+    """A request after the end of support, from the landlord or the tenant."""
+    household = _household(household_id)
+    form = DroitDeSuiteForm(request.form if request.method == "POST" else None)
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = DroitDeSuiteSchema().load(form_to_dict(form))
+        except ValidationError as exc:
+            errors = flatten_errors(exc.messages)
+        else:
+            row = DroitDeSuite(id=new_id(), household_id=household.id, **data)
+            db.session.add(row)
+            audit.record("create", "droit_de_suite", row.id, household.id)
+            db.session.commit()
+            flash("Droit de suite enregistré ; pensez à informer la Plateforme.", "success")
+            return redirect(url_for("households.show", household_id=household.id))
+    return render_template("households/path_form.html", household=household, form=form,
+                           errors=errors, title="Droit de suite"), (422 if errors else 200)

@@ -90,6 +90,8 @@ EXPECTED = {
     "documents.compare_versions": only({}),
     "path.new_contact": only({r: 200 for r in ("plateforme", "admin", "accompagnant",
                                                 "infirmier", "encadrant")}),
+    "path.droit_de_suite": only({r: 200 for r in ("plateforme", "admin", "accompagnant",
+                                                   "infirmier", "encadrant")}),
     "path.tenancy": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
                                             "encadrant")}),
     "path.support": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",

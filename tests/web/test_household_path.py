@@ -142,3 +142,35 @@ def test_tenancy_with_bail_glissant_feeds_the_prefet_alert(client, accounts, app
     page = client.get(f"/menages/{household_id}").get_data(as_text=True)
     assert "Bail glissant : le bailleur doit informer le préfet" in page
     assert "3 rue de la Loge" in page
+
+
+def test_extension_end_of_support_and_droit_de_suite(client, accounts, app):
+    from sqlalchemy import select as sa_select
+
+    from service.households.path import DroitDeSuite, SupportPeriod
+    from tests.conftest import csrf_from, login
+
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    login(client, "accompagnant@demo.example")
+    url = f"/menages/{household_id}/accompagnement"
+    csrf = csrf_from(client.get(url).get_data(as_text=True))
+    base = {"csrf_token": csrf, "start": "2025-10-01", "planned_end": "2026-10-01"}
+    no_reason = client.post(url, data={**base, "extension_until": "2027-04-01"})
+    assert "Indiquez le motif de la prolongation." in no_reason.get_data(as_text=True)
+    client.post(url, data={**base, "extension_until": "2027-04-01",
+                           "extension_reason": "Glissement du bail en cours"})
+    period = db.session.execute(sa_select(SupportPeriod)).scalar_one()
+    assert period.extensions[0]["until"] == "2027-04-01"
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "fin prévue le 1er avril 2027 (1 prolongation)" in page
+    client.post(url, data={**base, "end_date": "2027-03-15", "end_reason": "autonome",
+                           "destination": "Bail direct après glissement"})
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "du 1er octobre 2025 au 15 mars 2027" in page and "Droit de suite" in page
+    form = client.get(f"/menages/{household_id}/droit-de-suite").get_data(as_text=True)
+    saved = client.post(f"/menages/{household_id}/droit-de-suite", data={
+        "csrf_token": csrf_from(form), "on": "2027-05-02", "requested_by": "bailleur",
+        "reason": "Troubles du voisinage signalés"})
+    assert saved.status_code == 302
+    assert db.session.execute(sa_select(DroitDeSuite)).scalar_one().requested_by == "bailleur"
