@@ -11,7 +11,7 @@ api = Api()
 
 
 def init_api(app: Flask) -> None:
-    from service.api import fiches, verification
+    from service.api import fiches, households, verification
 
     app.config.setdefault("API_SPEC_OPTIONS", {
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
@@ -22,8 +22,10 @@ def init_api(app: Flask) -> None:
     })
     api.init_app(app)
     api.register_blueprint(fiches.blp)
+    api.register_blueprint(households.blp)
     api.register_blueprint(verification.blp)
     # Bearer tokens only, never cookies: cross-site requests cannot carry them, so no CSRF.
     # The verification API is public and changes nothing.
     csrf.exempt(fiches.blp)
+    csrf.exempt(households.blp)
     csrf.exempt(verification.blp)

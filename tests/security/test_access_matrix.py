@@ -107,6 +107,7 @@ EXPECTED = {
     "api_fiches.DraftResource": everyone(401),
     "api_fiches.document": everyone(401),
     "api_fiches.document_file": everyone(401),
+    "api_households.household_documents": everyone(401),
 }
 
 # The same API routes with each account's bearer token (ANON: no Authorization header).
@@ -119,6 +120,7 @@ EXPECTED_API = {
     "api_fiches.document": only(FICHE_READERS, anonymous=401),
     "api_fiches.document_file": only(FICHE_READERS, anonymous=401),
     "api_verification.by_code": everyone(200),
+    "api_households.household_documents": only(HOUSEHOLD_TEAM, anonymous=401),
 }
 
 # Values for path parameters; names of the world's objects are resolved by the fixture.

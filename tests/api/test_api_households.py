@@ -1,0 +1,71 @@
+"""API for household documents: create a plan, a protocol, sign and seal it, list with alerts."""
+
+from __future__ import annotations
+
+import base64
+
+from sqlalchemy import select
+
+from service.auth.models import ApiToken
+from service.extensions import db
+from service.registry.models import RegistryEntry
+from service.registry.store import blob_store
+from service.rendering import signing
+from tests.web.test_household_documents import sample
+from tests.web.test_household_path import admitted_household
+from tests.web.test_signing_flow import drawn_png
+
+
+def token_for(user) -> dict:
+    row, token = ApiToken.issue(user, "test")
+    db.session.add(row)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_plan_and_signed_protocol_through_the_api(client, accounts, app, tmp_path):
+    from tests.conftest import login
+
+    app.config["SEAL_DIR"] = str(tmp_path / "cachet")
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    api = app.test_client()
+    headers = token_for(accounts["accompagnant@demo.example"])
+    bad = api.post(f"/api/v1/menages/{household_id}/documents/plan_action",
+                   json={"entete": {}}, headers=headers)
+    assert bad.status_code == 422 and "Ce champ est obligatoire." in str(bad.get_json())
+    plan = api.post(f"/api/v1/menages/{household_id}/documents/plan_action",
+                    json=sample("plan_action"), headers={**headers, "Idempotency-Key": "p1"})
+    assert plan.status_code == 201 and plan.get_json()["version"] == 1
+    again = api.post(f"/api/v1/menages/{household_id}/documents/plan_action",
+                     json=sample("plan_action"), headers={**headers, "Idempotency-Key": "p1"})
+    assert again.get_json()["id"] == plan.get_json()["id"]  # a retry, not a second version
+    protocol = api.post(f"/api/v1/menages/{household_id}/documents/protocole_crise",
+                        json=sample("protocole_crise"), headers=headers).get_json()
+    early = api.post(f"/api/v1/documents/{protocol['id']}/sceau", headers=headers)
+    assert early.status_code == 409 and "La personne accompagnée doit signer" in \
+        early.get_json()["message"]
+    person = api.post(f"/api/v1/documents/{protocol['id']}/signatures", headers=headers, json={
+        "nom": "Nadia Ferhat", "qualite": "personne", "methode": "dessin",
+        "dessin_png_base64": base64.b64encode(drawn_png()).decode()})
+    assert person.status_code == 201
+    api.post(f"/api/v1/documents/{protocol['id']}/signatures", headers=headers, json={
+        "nom": "Julien Castel", "qualite": "referent", "methode": "nom_tape"})
+    sealed = api.post(f"/api/v1/documents/{protocol['id']}/sceau", headers=headers)
+    assert sealed.status_code == 201 and sealed.get_json()["status"] == "signed"
+    entry = db.session.get(RegistryEntry, sealed.get_json()["id"])
+    from service.documents.sealing import sealer
+
+    assert signing.validate(blob_store().get(entry.pdf_sha256), sealer().roots).ok
+    listing = api.get(f"/api/v1/menages/{household_id}/documents", headers=headers).get_json()
+    kinds_listed = [d["kind"] for d in listing["documents"]]
+    assert kinds_listed.count("protocole_crise") == 2 and "plan_action" in kinds_listed
+    assert "protocole" not in [a["code"] for a in listing["alertes"]]
+    # Another team's token sees nothing of this household.
+    other = token_for(accounts["accompagnant2@demo.example"])
+    assert api.get(f"/api/v1/menages/{household_id}/documents", headers=other).status_code == 404
+    gestion = token_for(accounts["gestion@demo.example"])
+    listed = api.get(f"/api/v1/menages/{household_id}/documents", headers=gestion).get_json()
+    assert all(d["kind"] not in ("protocole_crise", "plan_action", "fiche_de_lien")
+               for d in listed["documents"])
+    assert db.session.execute(select(RegistryEntry)).first() is not None
