@@ -85,3 +85,14 @@ class TenancyForm(Form):
                                 show_if="contract=sous_location_bail_glissant")
     glissement_date = w.date("Date du glissement du bail (facultatif)",
                              show_if="contract=sous_location_bail_glissant")
+
+
+class TeamMemberForm(Form):
+    user_id = w.select("Professionnel", [])
+    coordinating = w.consent("Coordonne l'accompagnement de ce ménage")
+
+
+class ExaminationForm(Form):
+    on = w.date("Date de l'examen périodique")
+    participants = w.text("Participants", hint="Bailleur, structure, sous-locataire…")
+    conclusion = w.long_text("Conclusion", rows=3)

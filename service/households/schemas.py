@@ -73,3 +73,14 @@ class DroitDeSuiteSchema(Schema):
     requested_by = choice([("bailleur", ""), ("locataire", "")], required=True)
     reason = text(required=True, max_length=2000)
     action = text(max_length=2000)
+
+
+class TeamMemberSchema(Schema):
+    user_id = text(required=True, max_length=36)
+    coordinating = fields.Boolean(load_default=False)
+
+
+class ExaminationSchema(Schema):
+    on = date_field(required=True)
+    participants = text(required=True)
+    conclusion = text(required=True, max_length=2000)

@@ -73,4 +73,9 @@ def path_summary(household_id: str) -> dict:
     contacts = db.session.execute(
         select(Contact).where(Contact.household_id == household_id)
         .order_by(Contact.on.desc()).limit(10)).scalars().all()
-    return {"support": support, "tenancy": tenancy, "contacts": contacts}
+    from service.households.path import TeamMember
+
+    members = db.session.execute(
+        select(TeamMember).where(TeamMember.household_id == household_id)
+        .order_by(TeamMember.coordinating.desc(), TeamMember.since)).scalars().all()
+    return {"support": support, "tenancy": tenancy, "contacts": contacts, "team": members}

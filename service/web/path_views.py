@@ -7,16 +7,27 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from forms.path import ContactForm, DroitDeSuiteForm, SupportForm, TenancyForm
+from forms.path import (
+    ContactForm,
+    DroitDeSuiteForm,
+    ExaminationForm,
+    SupportForm,
+    TeamMemberForm,
+    TenancyForm,
+)
+from service.auth import roles as R
 from service.auth.models import User
 from service.auth.policy import can_record_path, require
+from service.auth.roles import LABELS as ROLE_LABELS
 from service.extensions import db
 from service.households.models import Household
-from service.households.path import Contact, DroitDeSuite, SupportPeriod, Tenancy
+from service.households.path import Contact, DroitDeSuite, SupportPeriod, TeamMember, Tenancy
 from service.households.schemas import (
     ContactSchema,
     DroitDeSuiteSchema,
+    ExaminationSchema,
     SupportSchema,
+    TeamMemberSchema,
     TenancySchema,
 )
 from service.ids import new_id
@@ -164,3 +175,75 @@ def droit_de_suite(household_id):
             return redirect(url_for("households.show", household_id=household.id))
     return render_template("households/path_form.html", household=household, form=form,
                            errors=errors, title="Droit de suite"), (422 if errors else 200)
+
+
+@bp.route("/equipe", methods=["GET", "POST"])
+@login_required
+def team(household_id):
+    """Multi-référence: the professionals who follow the household, one of them coordinating."""
+    household = _household(household_id)
+    candidates = {u.id: f"{u.full_name} ({ROLE_LABELS[u.role]})" for u in _team(household)
+                  if u.role in (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)}
+    candidates.update({u.id: f"{u.full_name} ({ROLE_LABELS[u.role]})" for u in db.session.execute(
+        select(User).where(User.role == R.INFIRMIER, User.active)).scalars()})
+    form = TeamMemberForm(request.form if request.method == "POST" else None)
+    form.user_id.choices = [("", "— Choisir —"), *candidates.items()]
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = TeamMemberSchema().load(form_to_dict(form))
+            if data["user_id"] not in candidates:
+                raise ValidationError({"user_id": ["Choisissez un professionnel de la liste."]})
+        except ValidationError as exc:
+            errors = flatten_errors(exc.messages)
+        else:
+            members = _members(household)
+            if data["coordinating"]:
+                for member in members:
+                    member.coordinating = False
+            existing = next((m for m in members if m.user_id == data["user_id"]), None)
+            if existing is None:
+                existing = TeamMember(id=new_id(), household_id=household.id,
+                                      user_id=data["user_id"], since=today_paris())
+                db.session.add(existing)
+            existing.coordinating = data["coordinating"] or existing.coordinating
+            audit.record("update", "team", household.id, household.id)
+            db.session.commit()
+            flash("Équipe mise à jour.", "success")
+            return redirect(url_for("households.show", household_id=household.id))
+    return render_template("households/path_form.html", household=household, form=form,
+                           errors=errors, title="Équipe qui suit le ménage"), \
+        (422 if errors else 200)
+
+
+def _members(household: Household) -> list[TeamMember]:
+    return db.session.execute(
+        select(TeamMember).where(TeamMember.household_id == household.id)).scalars().all()
+
+
+@bp.route("/logement/examens", methods=["GET", "POST"])
+@login_required
+def examination(household_id):
+    """A periodic examination of the bail glissant convention (L442-8-3 CCH)."""
+    household = _household(household_id)
+    tenancy = db.session.execute(
+        select(Tenancy).where(Tenancy.household_id == household.id)
+        .order_by(Tenancy.entry_date.desc()).limit(1)).scalar_one_or_none()
+    require(tenancy is not None and tenancy.contract == "sous_location_bail_glissant")
+    form = ExaminationForm(request.form if request.method == "POST" else None)
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = ExaminationSchema().load(form_to_dict(form))
+        except ValidationError as exc:
+            errors = flatten_errors(exc.messages)
+        else:
+            tenancy.examinations = [*(tenancy.examinations or []),
+                                    {**data, "on": data["on"].isoformat()}]
+            audit.record("update", "tenancy", tenancy.id, household.id, examination=True)
+            db.session.commit()
+            flash("Examen périodique enregistré.", "success")
+            return redirect(url_for("households.show", household_id=household.id))
+    return render_template("households/path_form.html", household=household, form=form,
+                           errors=errors, title="Examen périodique du bail glissant"), \
+        (422 if errors else 200)

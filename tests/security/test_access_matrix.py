@@ -92,6 +92,9 @@ EXPECTED = {
                                                 "infirmier", "encadrant")}),
     "path.droit_de_suite": only({r: 200 for r in ("plateforme", "admin", "accompagnant",
                                                    "infirmier", "encadrant")}),
+    "path.team": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
+                                         "encadrant")}),
+    "path.examination": only({}),  # the fixture household has no bail glissant
     "path.tenancy": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
                                             "encadrant")}),
     "path.support": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",

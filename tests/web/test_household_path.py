@@ -174,3 +174,36 @@ def test_extension_end_of_support_and_droit_de_suite(client, accounts, app):
         "reason": "Troubles du voisinage signalés"})
     assert saved.status_code == 302
     assert db.session.execute(sa_select(DroitDeSuite)).scalar_one().requested_by == "bailleur"
+
+
+def test_team_members_with_one_coordinator_and_periodic_examinations(client, accounts, app):
+    from tests.conftest import csrf_from, login
+
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    login(client, "encadrant@demo.example")
+    url = f"/menages/{household_id}/equipe"
+    csrf = csrf_from(client.get(url).get_data(as_text=True))
+    julien, claire = accounts["accompagnant@demo.example"], accounts["infirmier@demo.example"]
+    client.post(url, data={"csrf_token": csrf, "user_id": julien.id, "coordinating": "y"})
+    client.post(url, data={"csrf_token": csrf, "user_id": claire.id})
+    stranger = client.post(url, data={"csrf_token": csrf,
+                                      "user_id": accounts["gestion@demo.example"].id})
+    assert "Choisissez un professionnel de la liste." in stranger.get_data(as_text=True)
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "Julien Castel (coordination), Claire Aubert" in page
+    assert client.get(f"/menages/{household_id}/logement/examens").status_code == 404
+    form = client.get(f"/menages/{household_id}/logement").get_data(as_text=True)
+    client.post(f"/menages/{household_id}/logement", data={
+        "csrf_token": csrf_from(form), "landlord_name": "Hérault Habitat",
+        "landlord_type": "social", "address": "1 place de la Comédie",
+        "contract": "sous_location_bail_glissant", "convention_signed": "2026-06-01",
+        "examination_months": "18"})
+    exam = client.get(f"/menages/{household_id}/logement/examens").get_data(as_text=True)
+    saved = client.post(f"/menages/{household_id}/logement/examens", data={
+        "csrf_token": csrf_from(exam), "on": "2026-11-20",
+        "participants": "Hérault Habitat, équipe, M. et Mme Nguyễn",
+        "conclusion": "Loyers à jour ; glissement envisagé au printemps."})
+    assert saved.status_code == 302
+    page = client.get(f"/menages/{household_id}").get_data(as_text=True)
+    assert "période d'examen de 18 mois ; 1 examen périodique" in page
