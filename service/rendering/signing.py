@@ -14,6 +14,8 @@ the child process with a time and memory limit (SECURITY §0).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import fcntl
@@ -73,8 +75,13 @@ MSG_UNREADABLE = "Document illisible : aucun cachet électronique vérifiable."
 
 
 def _cut(text: str, limit: int = 64) -> str:
-    """RFC 5280's upper bound (ub-common-name 64), which `cryptography` counts in UTF-8 bytes."""
-    return text.encode()[:limit].decode(errors="ignore").strip()
+    """RFC 5280's upper bound (ub-common-name 64), which `cryptography` counts in UTF-8 bytes;
+    a longer name is cut at a word boundary and marked « … », never mid-word."""
+    if len(text.encode()) <= limit:
+        return text.strip()
+    head = text.encode()[:limit - len("…".encode())].decode(errors="ignore")
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    return head.rstrip(" –-,") + "…"
 
 
 def _name(organisation: str, common_name: str) -> x509.Name:
@@ -290,6 +297,17 @@ class SealError(ValueError):
     """The PDF could not be sealed (unreadable, already signed...)."""
 
 
+def _outside_event_loop(fn, *args, **kwargs):
+    """pyHanko's synchronous API calls asyncio.run(), which fails in a thread that already runs
+    an event loop (an async server, or a test session driving a browser): use a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def seal(pdf: bytes, sealer: Sealer, *, reason: str, location: str, field_name: str = "Cachet",
          timestamper: TimeStamper | None = None) -> bytes:
     """The sealed PDF: `pdf` plus one incremental update holding a PAdES certification signature.
@@ -315,7 +333,7 @@ def seal(pdf: bytes, sealer: Sealer, *, reason: str, location: str, field_name: 
             signer = PdfSigner(meta, signer=sealer.signer, timestamper=timestamper,
                                new_field_spec=SigFieldSpec(sig_field_name=field_name))
             out = io.BytesIO()
-            signer.sign_pdf(writer, bytes_reserved=attempt, output=out)
+            _outside_event_loop(signer.sign_pdf, writer, bytes_reserved=attempt, output=out)
         except SigningError as exc:
             if attempt is not None:
                 continue  # e.g. a CMS larger than foreseen: let pyHanko measure it, once
@@ -423,7 +441,7 @@ def _validate(pdf: bytes, roots: list) -> SealCheck:
 def _check(embedded, roots: list) -> SealCheck:
     try:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception as exc:
         return _verdict(f"signature unusable: {type(exc).__name__}: {exc}"[:300], MSG_INVALID,
                         present=True)

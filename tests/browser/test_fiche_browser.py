@@ -124,7 +124,7 @@ def test_orienteur_fills_on_a_phone_resumes_submits_and_plateforme_admits(
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes fiches de lien")
     a11y.check(page)
     page.get_by_role("button", name="Commencer une nouvelle fiche").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Compléter la fiche de lien")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fiche de lien")
     tasks_url = page.url
     # A is prefilled from the account, so it is already « En cours ».
     expect(page.locator(".task .tag")).to_have_text(["En cours"] + ["À compléter"] * 8)
