@@ -141,3 +141,101 @@ def seal(entry_id):
         abort(409, message=" ".join(problems))
     household = db.session.get(Household, entry.series.household_id)
     return _entry_json(sealing.seal_version(entry, g.api_user, household.reference))
+
+
+# --------------------------------------------------------------------------- path records
+
+def _recordable(household_id: str) -> Household:
+    from service.auth.policy import can_record_path
+
+    household = db.session.get(Household, household_id)
+    require_found(household is not None and can_record_path(g.api_user, household))
+    return household
+
+
+def _load(schema) -> dict:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        abort(422, message="Un objet JSON est attendu.")
+    try:
+        return schema.load(payload)
+    except ValidationError as exc:
+        abort(422, errors={"json": errors.french(exc.messages)}, message="Données non valides.")
+
+
+@blp.route("/menages/<household_id>/contacts", methods=["POST"])
+@blp.response(201)
+def add_contact(household_id):
+    """{on, kind, professionals: [user ids of the team], place}; no health notes here."""
+    from service.auth.models import User
+    from service.households.path import Contact
+    from service.households.schemas import ContactSchema
+    from service.ids import new_id
+    from service.registry import audit
+
+    household = _recordable(household_id)
+    data = _load(ContactSchema())
+    team = set(db.session.execute(select(User.id).where(
+        User.structure_id == household.team_structure_id)).scalars())
+    if set(data["professionals"]) - team:
+        abort(422, errors={"json": {"professionals": ["Choisissez parmi l'équipe."]}})
+    contact = Contact(id=new_id(), household_id=household.id, recorded_by_id=g.api_user.id,
+                      **data)
+    db.session.add(contact)
+    audit.record("create", "contact", contact.id, household.id, user=g.api_user)
+    db.session.commit()
+    return {"id": contact.id}
+
+
+@blp.route("/menages/<household_id>/logement", methods=["PUT"])
+@blp.response(200)
+def put_tenancy(household_id):
+    """The dwelling and lease (same fields and rules as the web form)."""
+    from service.households.path import Tenancy
+    from service.households.schemas import TenancySchema
+    from service.ids import new_id
+    from service.registry import audit
+
+    household = _recordable(household_id)
+    data = _load(TenancySchema())
+    tenancy = db.session.execute(select(Tenancy).where(Tenancy.household_id == household.id)
+                                 .order_by(Tenancy.entry_date.desc()).limit(1)
+                                 ).scalar_one_or_none()
+    if tenancy is None:
+        tenancy = Tenancy(id=new_id(), household_id=household.id, examinations=[])
+        db.session.add(tenancy)
+    for key, value in data.items():
+        setattr(tenancy, key, value)
+    audit.record("update", "tenancy", tenancy.id, household.id, user=g.api_user)
+    db.session.commit()
+    return {"id": tenancy.id}
+
+
+@blp.route("/menages/<household_id>/accompagnement", methods=["PUT"])
+@blp.response(200)
+def put_support(household_id):
+    """Start, planned end, nurse meeting, extension (appended), end of support."""
+    from service.households.path import SupportPeriod
+    from service.households.schemas import SupportSchema
+    from service.ids import new_id
+    from service.registry import audit
+    from service.timeutil import today_paris
+
+    household = _recordable(household_id)
+    data = _load(SupportSchema())
+    period = db.session.execute(select(SupportPeriod).where(
+        SupportPeriod.household_id == household.id).order_by(SupportPeriod.start.desc())
+        .limit(1)).scalar_one_or_none()
+    if period is None:
+        period = SupportPeriod(id=new_id(), household_id=household.id, extensions=[])
+        db.session.add(period)
+    until, reason = data.pop("extension_until", None), data.pop("extension_reason", None)
+    if until:
+        period.extensions = [*(period.extensions or []), {
+            "date": today_paris().isoformat(), "until": until.isoformat(), "reason": reason,
+            "by": g.api_user.full_name}]
+    for key, value in data.items():
+        setattr(period, key, value)
+    audit.record("update", "support_period", period.id, household.id, user=g.api_user)
+    db.session.commit()
+    return {"id": period.id, "extensions": period.extensions}

@@ -101,7 +101,7 @@ def support(household_id):
             if period is None:
                 period = SupportPeriod(id=new_id(), household_id=household.id, extensions=[])
                 db.session.add(period)
-            until, reason = data.pop("extension_until"), data.pop("extension_reason")
+            until, reason = data.pop("extension_until", None), data.pop("extension_reason", None)
             if until:  # an extension is history: appended, never overwritten
                 period.extensions = [*(period.extensions or []), {
                     "date": today_paris().isoformat(), "until": until.isoformat(),

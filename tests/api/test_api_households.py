@@ -69,3 +69,40 @@ def test_plan_and_signed_protocol_through_the_api(client, accounts, app, tmp_pat
     assert all(d["kind"] not in ("protocole_crise", "plan_action", "fiche_de_lien")
                for d in listed["documents"])
     assert db.session.execute(select(RegistryEntry)).first() is not None
+
+
+def test_path_records_through_the_api(client, accounts, app):
+    from datetime import timedelta
+
+    from service.timeutil import today_paris
+    from tests.conftest import login
+
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    api = app.test_client()
+    worker = accounts["accompagnant@demo.example"]
+    headers = token_for(worker)
+    start = (today_paris() - timedelta(days=120)).isoformat()
+    support = api.put(f"/api/v1/menages/{household_id}/accompagnement", headers=headers, json={
+        "start": start, "planned_end": (today_paris() + timedelta(days=240)).isoformat(),
+        "nurse_first_meeting": start})
+    assert support.status_code == 200
+    bad = api.put(f"/api/v1/menages/{household_id}/logement", headers=headers, json={
+        "landlord_name": "ACM", "landlord_type": "social", "address": "1 rue X",
+        "contract": "sous_location_bail_glissant"})
+    assert bad.status_code == 422 and "bail glissant" in str(bad.get_json())
+    ok = api.put(f"/api/v1/menages/{household_id}/logement", headers=headers, json={
+        "landlord_name": "ACM", "landlord_type": "social", "address": "1 rue X",
+        "contract": "bail_direct_droit_commun", "entry_date": start, "rent": "412,50"})
+    assert ok.status_code == 200
+    for days in (2, 12):
+        created = api.post(f"/api/v1/menages/{household_id}/contacts", headers=headers, json={
+            "on": (today_paris() - timedelta(days=days)).isoformat(), "kind": "telephone",
+            "professionals": [worker.id]})
+        assert created.status_code == 201
+    listing = api.get(f"/api/v1/menages/{household_id}/documents", headers=headers).get_json()
+    codes = [a["code"] for a in listing["alertes"]]
+    assert "contacts" not in codes and "infirmier" not in codes and "plan" in codes
+    gestion = token_for(accounts["gestion@demo.example"])
+    assert api.post(f"/api/v1/menages/{household_id}/contacts", headers=gestion, json={
+        "on": today_paris().isoformat(), "kind": "telephone"}).status_code == 404
