@@ -33,7 +33,7 @@ def template_sha256(templates_dir: str, *names: str) -> str:
 
     digest = hashlib.sha256()
     base = Path(templates_dir)
-    for name in (*names, "_shared/base.html", "_shared/print.css"):
+    for name in (*names, "_shared/base.html", "_shared/macros.html", "_shared/print.css"):
         path = base / name
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes())
