@@ -54,5 +54,17 @@ def _result(verdict: verification.Verdict, from_upload: bool = False):
             link = verdict.entry.id
         except NotFound:
             link = None
+    signatories = _signatories(verdict.entry) if link else []
     return render_template("verify/result.html", verdict=verdict, link=link,
-                           from_upload=from_upload)
+                           from_upload=from_upload, signatories=signatories)
+
+
+def _signatories(entry) -> list:
+    """Who signed a sealed version and when: shown only to readers of the document."""
+    from service.documents.sealing import signatures_of
+    from service.extensions import db
+    from service.registry.models import RegistryEntry
+
+    if entry.status != "signed" or not entry.supersedes_id:
+        return []
+    return signatures_of(db.session.get(RegistryEntry, entry.supersedes_id))

@@ -96,6 +96,10 @@ def test_sign_seal_and_verify(client, accounts, app, tmp_path):
     # The first, unsigned version is superseded; the household alert for the protocol is gone.
     household_page = client.get(f"/menages/{household_id}").get_data(as_text=True)
     assert "Signé et scellé" in household_page
+    # A reader of the document sees who signed and when; the public does not.
+    mine = client.get(f"/verifier/{signed.verification_code}").get_data(as_text=True)
+    assert "Signataires" in mine and "Nadia Ferhat – a signé le" in mine
+    assert "Nadia Ferhat" not in html
     assert "Pas de protocole de crise signé" not in household_page
 
 
