@@ -191,23 +191,11 @@ def add_contact(household_id):
 @blp.response(200)
 def put_tenancy(household_id):
     """The dwelling and lease (same fields and rules as the web form)."""
-    from service.households.path import Tenancy
     from service.households.schemas import TenancySchema
-    from service.ids import new_id
-    from service.registry import audit
+    from service.households.service import save_tenancy
 
     household = _recordable(household_id)
-    data = _load(TenancySchema())
-    tenancy = db.session.execute(select(Tenancy).where(Tenancy.household_id == household.id)
-                                 .order_by(Tenancy.entry_date.desc()).limit(1)
-                                 ).scalar_one_or_none()
-    if tenancy is None:
-        tenancy = Tenancy(id=new_id(), household_id=household.id, examinations=[])
-        db.session.add(tenancy)
-    for key, value in data.items():
-        setattr(tenancy, key, value)
-    audit.record("update", "tenancy", tenancy.id, household.id, user=g.api_user)
-    db.session.commit()
+    tenancy = save_tenancy(household.id, _load(TenancySchema()), g.api_user)
     return {"id": tenancy.id}
 
 
@@ -215,27 +203,9 @@ def put_tenancy(household_id):
 @blp.response(200)
 def put_support(household_id):
     """Start, planned end, nurse meeting, extension (appended), end of support."""
-    from service.households.path import SupportPeriod
     from service.households.schemas import SupportSchema
-    from service.ids import new_id
-    from service.registry import audit
-    from service.timeutil import today_paris
+    from service.households.service import save_support
 
     household = _recordable(household_id)
-    data = _load(SupportSchema())
-    period = db.session.execute(select(SupportPeriod).where(
-        SupportPeriod.household_id == household.id).order_by(SupportPeriod.start.desc())
-        .limit(1)).scalar_one_or_none()
-    if period is None:
-        period = SupportPeriod(id=new_id(), household_id=household.id, extensions=[])
-        db.session.add(period)
-    until, reason = data.pop("extension_until", None), data.pop("extension_reason", None)
-    if until:
-        period.extensions = [*(period.extensions or []), {
-            "date": today_paris().isoformat(), "until": until.isoformat(), "reason": reason,
-            "by": g.api_user.full_name}]
-    for key, value in data.items():
-        setattr(period, key, value)
-    audit.record("update", "support_period", period.id, household.id, user=g.api_user)
-    db.session.commit()
+    period = save_support(household.id, _load(SupportSchema()), g.api_user)
     return {"id": period.id, "extensions": period.extensions}

@@ -79,3 +79,47 @@ def path_summary(household_id: str) -> dict:
         select(TeamMember).where(TeamMember.household_id == household_id)
         .order_by(TeamMember.coordinating.desc(), TeamMember.since)).scalars().all()
     return {"support": support, "tenancy": tenancy, "contacts": contacts, "team": members}
+
+
+def latest_support(household_id: str) -> SupportPeriod | None:
+    return _latest(SupportPeriod, household_id)
+
+
+def latest_tenancy(household_id: str) -> Tenancy | None:
+    return _latest(Tenancy, household_id)
+
+
+def save_support(household_id: str, data: dict, user) -> SupportPeriod:
+    """Web form and API alike: an extension is history, appended and never overwritten."""
+    from service.ids import new_id
+    from service.registry import audit
+
+    period = latest_support(household_id)
+    if period is None:
+        period = SupportPeriod(id=new_id(), household_id=household_id, extensions=[])
+        db.session.add(period)
+    until, reason = data.pop("extension_until", None), data.pop("extension_reason", None)
+    if until:
+        period.extensions = [*(period.extensions or []), {
+            "date": today_paris().isoformat(), "until": until.isoformat(), "reason": reason,
+            "by": user.full_name}]
+    for key, value in data.items():
+        setattr(period, key, value)
+    audit.record("update", "support_period", period.id, household_id, user=user)
+    db.session.commit()
+    return period
+
+
+def save_tenancy(household_id: str, data: dict, user) -> Tenancy:
+    from service.ids import new_id
+    from service.registry import audit
+
+    tenancy = latest_tenancy(household_id)
+    if tenancy is None:
+        tenancy = Tenancy(id=new_id(), household_id=household_id, examinations=[])
+        db.session.add(tenancy)
+    for key, value in data.items():
+        setattr(tenancy, key, value)
+    audit.record("update", "tenancy", tenancy.id, household_id, user=user)
+    db.session.commit()
+    return tenancy

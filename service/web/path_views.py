@@ -21,7 +21,7 @@ from service.auth.policy import can_record_path, require
 from service.auth.roles import LABELS as ROLE_LABELS
 from service.extensions import db
 from service.households.models import Household
-from service.households.path import Contact, DroitDeSuite, SupportPeriod, TeamMember, Tenancy
+from service.households.path import Contact, DroitDeSuite, TeamMember
 from service.households.schemas import (
     ContactSchema,
     DroitDeSuiteSchema,
@@ -29,6 +29,12 @@ from service.households.schemas import (
     SupportSchema,
     TeamMemberSchema,
     TenancySchema,
+)
+from service.households.service import (
+    latest_support,
+    latest_tenancy,
+    save_support,
+    save_tenancy,
 )
 from service.ids import new_id
 from service.registry import audit
@@ -83,9 +89,7 @@ def new_contact(household_id):
 @login_required
 def support(household_id):
     household = _household(household_id)
-    period = db.session.execute(
-        select(SupportPeriod).where(SupportPeriod.household_id == household.id)
-        .order_by(SupportPeriod.start.desc()).limit(1)).scalar_one_or_none()
+    period = latest_support(household.id)
     current = {k: getattr(period, k) for k in ("start", "planned_end", "nurse_first_meeting",
                                                "end_date", "end_reason", "destination")} \
         if period else {}
@@ -98,18 +102,7 @@ def support(household_id):
         except ValidationError as exc:
             errors = flatten_errors(exc.messages)
         else:
-            if period is None:
-                period = SupportPeriod(id=new_id(), household_id=household.id, extensions=[])
-                db.session.add(period)
-            until, reason = data.pop("extension_until", None), data.pop("extension_reason", None)
-            if until:  # an extension is history: appended, never overwritten
-                period.extensions = [*(period.extensions or []), {
-                    "date": today_paris().isoformat(), "until": until.isoformat(),
-                    "reason": reason, "by": current_user.full_name}]
-            for key, value in data.items():
-                setattr(period, key, value)
-            audit.record("update", "support_period", period.id, household.id)
-            db.session.commit()
+            save_support(household.id, data, current_user)
             flash("Accompagnement enregistré.", "success")
             return redirect(url_for("households.show", household_id=household.id))
     return render_template("households/path_form.html", household=household, form=form,
@@ -121,9 +114,7 @@ def support(household_id):
 def tenancy(household_id):
     """The dwelling and its lease: CALEOL, entry, rent, bail glissant convention, glissement."""
     household = _household(household_id)
-    current = db.session.execute(
-        select(Tenancy).where(Tenancy.household_id == household.id)
-        .order_by(Tenancy.entry_date.desc()).limit(1)).scalar_one_or_none()
+    current = latest_tenancy(household.id)
     fields = TenancyForm()._fields.keys()
     stored = {k: getattr(current, k) for k in fields} if current else {}
     form = TenancyForm(request.form if request.method == "POST" else None,
@@ -135,13 +126,7 @@ def tenancy(household_id):
         except ValidationError as exc:
             errors = flatten_errors(exc.messages)
         else:
-            if current is None:
-                current = Tenancy(id=new_id(), household_id=household.id, examinations=[])
-                db.session.add(current)
-            for key, value in data.items():
-                setattr(current, key, value)
-            audit.record("update", "tenancy", current.id, household.id)
-            db.session.commit()
+            save_tenancy(household.id, data, current_user)
             flash("Logement enregistré.", "success")
             return redirect(url_for("households.show", household_id=household.id))
     return render_template("households/path_form.html", household=household, form=form,
@@ -226,9 +211,7 @@ def _members(household: Household) -> list[TeamMember]:
 def examination(household_id):
     """A periodic examination of the bail glissant convention (L442-8-3 CCH)."""
     household = _household(household_id)
-    tenancy = db.session.execute(
-        select(Tenancy).where(Tenancy.household_id == household.id)
-        .order_by(Tenancy.entry_date.desc()).limit(1)).scalar_one_or_none()
+    tenancy = latest_tenancy(household.id)
     require(tenancy is not None and tenancy.contract == "sous_location_bail_glissant")
     form = ExaminationForm(request.form if request.method == "POST" else None)
     errors = {}
