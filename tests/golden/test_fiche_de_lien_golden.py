@@ -6,7 +6,6 @@ Set UPDATE_GOLDEN=1 to rewrite expected_pdf.txt and expected_docx.txt, then revi
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from pypdf.generic import DictionaryObject
 from service.rendering.docx import render_docx, undeclared_variables
 from service.rendering.jinja_env import document_env
 from service.rendering.pdf import render_pdf
+from tests.golden.checks import assert_metadata_and_footer, compare_golden
 from tests.golden.fiche_de_lien.sample import (
     TEMPLATES_DIR,
     context_for,
@@ -30,7 +30,6 @@ from tests.golden.fiche_de_lien.sample import (
 )
 
 GOLDEN = Path(__file__).parent / "fiche_de_lien"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 CONTEXT_KEYS = {"doc", "origine", "personnes", "menage", "enfants", "droits", "ressources",
                 "total_ressources", "dettes", "residence", "projet", "accompagnements",
                 "auto_evaluation", "consentement"}
@@ -53,11 +52,7 @@ def docx(context):
 
 
 def _compare(actual: str, name: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{name} differs: review, then run with UPDATE_GOLDEN=1"
+    compare_golden(actual, GOLDEN / name)
 
 
 def test_pdf_text_matches_golden(pdf):
@@ -69,17 +64,7 @@ def test_docx_text_matches_golden(docx):
 
 
 def test_pdf_pages_metadata_and_footer(pdf, context):
-    reader = PdfReader(io.BytesIO(pdf))
-    pages = len(reader.pages)
-    assert 2 <= pages <= 4
-    info = reader.metadata
-    assert "Fiche de lien" in info.title
-    assert info.author == context["doc"]["author_structure"]
-    assert "Bail d'abord" in info.subject
-    assert info.creation_date == context["doc"]["issued_at"]
-    text = pdf_text(pdf)
-    for number in range(1, pages + 1):
-        assert f"page {number} / {pages}" in text
+    assert_metadata_and_footer(pdf, context, 'Fiche de lien', (2, 4))
 
 
 def test_pdf_keeps_french_typography(pdf):

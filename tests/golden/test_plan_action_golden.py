@@ -6,7 +6,6 @@ Set UPDATE_GOLDEN=1 to rewrite expected_pdf.txt and expected_docx.txt, then revi
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from service.rendering.jinja_env import document_env
 from service.rendering.pdf import layout, render_html, render_pdf
 from service.rendering.preflight import check_layout
 from service.rendering.preflight_pdf import check_structure
+from tests.golden.checks import assert_metadata_and_footer, compare_golden
 from tests.golden.fiche_de_lien.sample import docx_parts, docx_text, pdf_text
 from tests.golden.plan_action.sample import (
     TEMPLATES_DIR,
@@ -28,7 +28,6 @@ from tests.golden.plan_action.sample import (
 )
 
 GOLDEN = Path(__file__).parent / "plan_action"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 CONTEXT_KEYS = {"doc", "entete", "domaines_proposes", "domaines", "bilan", "accord"}
 
 
@@ -50,11 +49,7 @@ def docx(context):
 
 
 def _compare(actual: str, name: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{name} differs: review, then run with UPDATE_GOLDEN=1"
+    compare_golden(actual, GOLDEN / name)
 
 
 def _flat(text: str) -> str:
@@ -70,17 +65,7 @@ def test_docx_text_matches_golden(docx):
 
 
 def test_pdf_pages_metadata_and_footer(pdf, context):
-    reader = PdfReader(io.BytesIO(pdf))
-    pages = len(reader.pages)
-    assert 2 <= pages <= 4
-    info = reader.metadata
-    assert "Plan d'action concerté" in info.title
-    assert info.author == context["doc"]["author_structure"]
-    assert "Bail d'abord" in info.subject
-    assert info.creation_date == context["doc"]["issued_at"]
-    text = pdf_text(pdf)
-    for number in range(1, pages + 1):
-        assert f"page {number} / {pages}" in text
+    assert_metadata_and_footer(pdf, context, "Plan d'action concerté", (2, 4))
 
 
 def test_pdf_structure_and_layout(pdf, context):

@@ -8,7 +8,6 @@ rendering is checked by assertions.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from service.rendering.jinja_env import document_env
 from service.rendering.pdf import layout, render_html, render_pdf
 from service.rendering.preflight import check_layout
 from service.rendering.preflight_pdf import check_docx, check_structure, expected_values
+from tests.golden.checks import assert_metadata_and_footer, compare_golden
 from tests.golden.fiche_de_lien.sample import docx_parts, docx_text, pdf_text
 from tests.golden.protocole_crise.sample import (
     TEMPLATES_DIR,
@@ -31,7 +31,6 @@ from tests.golden.protocole_crise.sample import (
 )
 
 GOLDEN = Path(__file__).parent / "protocole_crise"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 CONTEXT_KEYS = {"doc", "entete", "bien_etre", "scenarios", "sante_renseignee",
                 "personnes_a_prevenir", "personnes_a_ne_pas_prevenir", "logement", "validite",
                 "signatures"}
@@ -60,11 +59,7 @@ def signed_context():
 
 
 def _compare(actual: str, name: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{name} differs: review, then run with UPDATE_GOLDEN=1"
+    compare_golden(actual, GOLDEN / name)
 
 
 def _flat(text: str) -> str:
@@ -80,17 +75,7 @@ def test_docx_text_matches_golden(docx):
 
 
 def test_pdf_pages_metadata_and_footer(pdf, context):
-    reader = PdfReader(io.BytesIO(pdf))
-    pages = len(reader.pages)
-    assert 3 <= pages <= 5
-    info = reader.metadata
-    assert "Protocole de crise" in info.title
-    assert info.author == context["doc"]["author_structure"]
-    assert "Bail d'abord" in info.subject
-    assert info.creation_date == context["doc"]["issued_at"]
-    text = pdf_text(pdf)
-    for number in range(1, pages + 1):
-        assert f"page {number} / {pages}" in text
+    assert_metadata_and_footer(pdf, context, 'Protocole de crise', (3, 5))
 
 
 def test_no_signature_yet_prints_empty_boxes(context, pdf, docx):
