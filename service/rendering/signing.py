@@ -1,7 +1,7 @@
 """Electronic seal of finished documents (PAdES, pyHanko) and its verification. No Flask, no DB.
 
-- `generate_demo_identity`: a demo CA and a "Cachet – <structure>" ECDSA P-256 certificate in a
-  PKCS#12 file (mode 0600), for the demo; production configures its own PKCS#12 file.
+- `generate_demo_identity` (in seal_identity.py): a demo CA and a "Cachet – <structure>" ECDSA
+  P-256 certificate in a PKCS#12 file (mode 0600); production configures its own PKCS#12 file.
 - `load_signer`: the PKCS#12 file read once per process (cached by path, mtime and size).
 - `seal`: certification signature (DocMDP P1: no change allowed), PAdES B-B, or B-T with a
   timestamper; an incremental update that leaves the PDF/A metadata of the document untouched.
@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import io
 import logging
 import os
 import re
-import secrets
 import shutil
 import stat
 import subprocess
@@ -34,11 +31,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
@@ -52,13 +44,20 @@ from pyhanko_certvalidator import ValidationContext
 
 from service.rendering.formatting import datetime_fr
 
+# The identity half (demo CA, PKCS#12, trust roots) is in seal_identity.py; re-exported here.
+from service.rendering.seal_identity import (  # noqa: F401
+    DEMO_PASSWORD,
+    DEMO_PKCS12,
+    DEMO_ROOT,
+    _asn1,
+    _write_private,
+    demo_password,
+    generate_demo_identity,
+    load_certificates,
+)
+
 log = logging.getLogger(__name__)
 
-DEMO_PKCS12 = "cachet-demo.p12"
-# sidecar file written only when the password is generated (a file name, not a password)
-DEMO_PASSWORD = "cachet-demo.p12.motdepasse"  # noqa: S105
-DEMO_ROOT = "cachet-demo-racine.pem"  # the demo CA certificate: the verification's trust root
-DEMO_YEARS = 5
 DOCMDP = MDPPerm.NO_CHANGES  # P1, see `seal`
 PDFSIG = "/usr/bin/pdfsig"
 
@@ -71,130 +70,6 @@ MSG_NONE = "Aucun cachet électronique dans ce document."
 MSG_UNREADABLE = "Document illisible : aucun cachet électronique vérifiable."
 
 
-# --------------------------------------------------------------------------- identity
-
-
-def _cut(text: str, limit: int = 64) -> str:
-    """RFC 5280's upper bound (ub-common-name 64), which `cryptography` counts in UTF-8 bytes;
-    a longer name is cut at a word boundary and marked « … », never mid-word."""
-    if len(text.encode()) <= limit:
-        return text.strip()
-    head = text.encode()[:limit - len("…".encode())].decode(errors="ignore")
-    head = head.rsplit(" ", 1)[0] if " " in head else head
-    return head.rstrip(" –-,") + "…"
-
-
-def _name(organisation: str, common_name: str) -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _cut(organisation)),
-        x509.NameAttribute(NameOID.COMMON_NAME, _cut(common_name)),
-    ])
-
-
-def _key_usage(*, sign: bool = False, ca: bool = False) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=sign, content_commitment=sign,  # content_commitment = nonRepudiation
-        key_encipherment=False, data_encipherment=False, key_agreement=False,
-        key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False)
-
-
-def _demo_certificates(organisation: str):
-    """(key, certificate, CA certificate): a one-level demo PKI, both valid 5 years."""
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    start, end = now - dt.timedelta(hours=1), now + dt.timedelta(days=365 * DEMO_YEARS)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name(organisation, f"Autorité de démonstration – {organisation}")
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(ca=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-                       critical=False)
-        .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(organisation, f"Cachet – {organisation}")).issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(sign=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                       critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                       critical=False)
-        .sign(ca_key, hashes.SHA256()))
-    return key, cert, ca_cert
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create `path` with mode 0600 (never overwrite); the umask cannot widen it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(path, 0o600)
-
-
-def generate_demo_identity(directory: Path, organisation: str,
-                           password: str | None = None) -> Path:
-    """The demo seal's PKCS#12 file in `directory`, created once (never overwritten).
-
-    Without `password`, a random one is generated and written next to it (`DEMO_PASSWORD`,
-    mode 0600). The CA certificate is written as `DEMO_ROOT`: the trust root of `validate`.
-    Concurrent callers (several workers starting) are serialised by a lock file.
-    """
-    directory = Path(directory)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = directory / DEMO_PKCS12
-    lock_fd = os.open(directory / ".cachet-demo.lock", os.O_WRONLY | os.O_CREAT, 0o600)
-    with os.fdopen(lock_fd, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if target.exists():
-            return target
-        organisation = " ".join(organisation.split()) or "Structure"
-        key, cert, ca_cert = _demo_certificates(organisation)
-        if password is None:
-            password = secrets.token_urlsafe(24)
-            _write_private(directory / DEMO_PASSWORD, password.encode() + b"\n")
-        _write_private(directory / DEMO_ROOT, ca_cert.public_bytes(serialization.Encoding.PEM))
-        encryption = serialization.BestAvailableEncryption(password.encode())
-        blob = pkcs12.serialize_key_and_certificates(
-            b"cachet", key, cert, [ca_cert], encryption)
-        partial = directory / f".{DEMO_PKCS12}.{os.getpid()}.tmp"
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
-        _write_private(partial, blob)
-        os.replace(partial, target)  # readers never see a half-written file
-        log.info("demo seal identity created", extra={"path": str(target)})
-        return target
-
-
-def demo_password(directory: Path) -> str:
-    """The generated password of the demo identity in `directory`."""
-    return (Path(directory) / DEMO_PASSWORD).read_text().strip()
-
-
-def load_certificates(path: Path) -> list[asn1_x509.Certificate]:
-    """Certificates from a PEM (one or more) or DER file, e.g. the trust roots of `validate`."""
-    data = Path(path).read_bytes()
-    if b"-----BEGIN" in data:
-        certs = x509.load_pem_x509_certificates(data)
-    else:
-        certs = [x509.load_der_x509_certificate(data)]
-    return [_asn1(c) for c in certs]
-
-
-def _asn1(cert) -> asn1_x509.Certificate:
-    if isinstance(cert, asn1_x509.Certificate):
-        return cert
-    if isinstance(cert, x509.Certificate):
-        return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    if isinstance(cert, bytes):
-        return asn1_x509.Certificate.load(cert)
-    raise TypeError(f"not a certificate: {type(cert).__name__}")
 
 
 # --------------------------------------------------------------------------- signer
