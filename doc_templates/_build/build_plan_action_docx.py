@@ -1,132 +1,50 @@
-"""Builds doc_templates/plan_action.docx (docxtpl tags over the plan d'action concerté context).
-
-Run: .venv/bin/python doc_templates/_build/build_plan_action_docx.py
-The python-docx helpers come from the fiche de lien's build script (same look); the document
-header below is generic and also serves the protocole de crise's script.
-"""
+"""Builds doc_templates/plan_action.docx (docxtpl tags over the plan d'action concerté context)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docx.shared import Pt
 
-from build_fiche_de_lien_docx import (  # noqa: E402  (after the path set-up above)
-    _TBLPR_ORDER,
-    GREY,
+from .docx_kit import (
+    BOX,
+    CENTER,
+    KV2,
     KV4,
-    LABEL_BG,
     NAVY,
     NNBSP,
-    _put,
+    TEMPLATES_DIR,
     add_row,
-    border_set,
-    cell_borders,
+    box_line,
     control_row,
     first_para,
+    hanging_indent,
+    header_row,
     heading,
     kv_row,
     kv_table,
-    new_document,
+    main,
     note,
     para,
-    provenance,
     row_props,
     run,
-    running_header_footer,
     save_reproducible,
-    shade,
+    signature_boxes,
+    standard_document,
     table,
-    valign,
 )
-from docx.shared import Mm, Pt  # noqa: E402
 
-OUT = Path(__file__).resolve().parents[1] / "plan_action.docx"
-CENTER = 1  # WD_ALIGN_PARAGRAPH.CENTER
-BOX = 11  # pt: the ☐ / ☒ glyphs, as .box in print.css
+FILENAME = "plan_action.docx"
+OBJ = (10, 54, 68, 42)  # mm: n°, souhait and objectif, étapes, échéance and statut
 
 
-def document_header(doc, title: str, subtitle: str, issued: str = "Émis le"):
-    """First-page block: organisation, title, subtitle; reference box on the right."""
-    t = table(doc, (116, 58), borders=False)
-    _put(t._tbl.tblPr, border_set("tblBorders", ["top"], size=24, color=NAVY), _TBLPR_ORDER)
-    row = add_row(t, (116, 58))
-    left, meta = row.cells
-    org = first_para(left, "{{ doc.organisation }}", bold=True, size=8.5, color=GREY)
-    org.runs[0].font.all_caps = True
-    org.paragraph_format.space_before, org.paragraph_format.space_after = Pt(4), Pt(4)
-    para(left, title, style="Title").paragraph_format.right_indent = Mm(4)
-    para(left, subtitle, size=9, color=GREY, after=4)
-    shade(meta, LABEL_BG)
-    cell_borders(meta, ["left"], size=16, color=NAVY)
-    p = first_para(meta, f"Référence{NNBSP}: ", size=8.5, color=GREY)
-    p.paragraph_format.space_before = Pt(4)
-    run(p, "{{ doc.reference }}", bold=True, size=8.5)
-    p = para(meta, f"Version{NNBSP}: ", size=8.5, color=GREY, after=0)
-    run(p, "{{ doc.version }}", size=8.5)
-    para(meta, "{%p if doc.household_reference %}", after=0)
-    p = para(meta, f"Ménage{NNBSP}: ", size=8.5, color=GREY, after=0)
-    run(p, "{{ doc.household_reference }}", size=8.5)
-    para(meta, "{%p endif %}", after=0)
-    para(meta, issued + " {{ doc.issued_at|date_fr }}", size=8.5, after=0)
-    para(meta, "{%p if doc.supersedes_version %}", after=0)
-    para(meta, "Remplace la version {{ doc.supersedes_version }}", bold=True, size=8.5,
-         color=NAVY, before=3, after=0)
-    para(meta, "{%p endif %}", after=0)
-
-
-def header_row(t, widths, labels, *, center_from: int = 99):
-    head = add_row(t, widths)
-    row_props(head, header=True)
-    for i, (cell, text) in enumerate(zip(head.cells, labels, strict=True)):
-        shade(cell, NAVY)
-        valign(cell, "bottom")
-        p = first_para(cell, text, bold=True, size=8.5, color="FFFFFF")
-        if i >= center_from:
-            p.alignment = CENTER
-    return head
-
-
-def labelled(container, label: str, value: str, *, first=False, italic_label=False, **fmt):
+def labelled(container, label: str, value: str, *, italic_label=False, **fmt):
     """« Label : value » as one paragraph, the label bold (or italic)."""
     style = {"italic": True} if italic_label else {"bold": True}
-    p = first_para(container) if first else para(container, after=1)
+    p = para(container, after=1)
     run(p, f"{label}{NNBSP}: ", **style, **fmt)
     run(p, value, **fmt)
     return p
-
-
-def box_line(container, flag_expr: str, text: str, *, keep=False):
-    """☒ or ☐ then the text, with a hanging indent."""
-    p = para(container, f'{{{{ "☒" if {flag_expr} else "☐" }}}}', size=BOX, color=NAVY,
-             keep=keep, after=2)
-    run(p, f"\t{text}")
-    p.paragraph_format.left_indent = Mm(6)
-    p.paragraph_format.first_line_indent = Mm(-6)
-    p.paragraph_format.tab_stops.add_tab_stop(Mm(6))
-    return p
-
-
-def signature_boxes(doc, left: tuple[str, list[str]], right: tuple[str, list[str]],
-                    height_mm: int = 32):
-    """Two framed boxes; each: a bold title then lines (docxtpl paragraph tags allowed)."""
-    widths = (83, 8, 83)
-    t = table(doc, widths, borders=False)
-    row = add_row(t, widths)
-    row_props(row, height_mm=height_mm)
-    cells = row.cells
-    for cell, (title, lines) in ((cells[0], left), (cells[2], right)):
-        cell_borders(cell, ["top", "left", "bottom", "right"], size=6, color=NAVY)
-        first_para(cell, title, bold=True, color=NAVY)
-        for line in lines:
-            para(cell, line, size=8.5, after=0)
-    return t
-
-
-# =========================== the plan d'action concerté ===========================
-
-OBJ = (10, 54, 68, 42)  # mm: n°, souhait and objectif, étapes, échéance and statut
 
 
 def section_a(doc):
@@ -164,7 +82,7 @@ def section_b(doc):
     widths = (21, 21, 21, 31, 24, 21, 35)
     t = table(doc, widths)
     header_row(t, widths, [f"{{{{ bilan.par_statut[{i}].label }}}}" for i in range(6)]
-               + ["Total des objectifs"], center_from=0)
+               + ["Total des objectifs"], align=[CENTER] * 7)
     row = add_row(t, widths)
     for i, cell in enumerate(row.cells[:6]):
         first_para(cell, f"{{{{ bilan.par_statut[{i}].nombre }}}}").alignment = CENTER
@@ -187,10 +105,7 @@ def objectives_table(doc):
     labelled(wish, "Objectif", "{{ o.objectif }}")
     optional_line(wish, "o.points_appui", "Mes points d'appui", italic_label=True)
     first_para(steps, "{%p for e in o.etapes %}")
-    p = para(steps, "{{ loop.index }}.\t{{ e }}", after=0)
-    p.paragraph_format.left_indent = Mm(5)
-    p.paragraph_format.first_line_indent = Mm(-5)
-    p.paragraph_format.tab_stops.add_tab_stop(Mm(5))
+    hanging_indent(para(steps, "{{ loop.index }}.\t{{ e }}", after=0), 5)
     para(steps, "{%p endfor %}", after=0)
     labelled(steps, "Qui fait quoi", "{{ o.qui_fait_quoi }}")
     optional_line(steps, "o.acteurs", "Qui agit")
@@ -227,7 +142,7 @@ def section_c(doc):
     para(doc, "{%p for o in accord.options %}")
     box_line(doc, "o.checked", "{{ o.label }}")
     para(doc, "{%p endfor %}")
-    widths = (52, 122)
+    widths = KV2
     t = table(doc, widths)
     control_row(t, "{%tr if accord.points_refuses %}")
     kv_row(t, widths, "Les points avec lesquels je ne suis pas d'accord",
@@ -244,18 +159,15 @@ def section_c(doc):
              "{% endif %}.").paragraph_format.space_before = Pt(6)
 
 
-def build(path: Path = OUT) -> Path:
-    doc = new_document("Plan d'action concerté", "Service de documents Logement d'abord")
-    running_header_footer(doc)
-    document_header(doc, "Plan d'action concerté",
-                    "Élaboré avec la personne accompagnée, à partir de ses souhaits. Ce plan "
-                    "n'est jamais une condition d'accès au logement ni de son maintien.")
-    for section in (section_a, section_b, domain_sections, section_c):
-        section(doc)
-    provenance(doc)
-    save_reproducible(doc, path)
-    return path
+def build(out_dir: Path = TEMPLATES_DIR) -> Path:
+    """Write plan_action.docx into `out_dir` and return its path."""
+    doc = standard_document(
+        "Plan d'action concerté",
+        "Élaboré avec la personne accompagnée, à partir de ses souhaits. Ce plan n'est jamais "
+        "une condition d'accès au logement ni de son maintien.",
+        (section_a, section_b, domain_sections, section_c))
+    return save_reproducible(doc, out_dir / FILENAME)
 
 
 if __name__ == "__main__":
-    print(build())
+    main([build], __doc__, prog="python -m doc_templates._build.build_plan_action_docx")

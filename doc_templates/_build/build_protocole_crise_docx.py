@@ -1,47 +1,39 @@
 """Builds doc_templates/protocole_crise.docx (docxtpl tags over the protocole de crise context).
 
-Run: .venv/bin/python doc_templates/_build/build_protocole_crise_docx.py
-Helpers come from the fiche de lien's script and the plan d'action's (generic header, boxes).
 The DOCX is the editable copy: drawn signatures stay in the sealed PDF; here each signatory is
 listed with the date, or the reason given for refusing to sign.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from build_fiche_de_lien_docx import (  # noqa: E402  (after the path set-up above)
+from .docx_kit import (
     GREY,
+    KV2,
     KV4,
     NNBSP,
+    TEMPLATES_DIR,
     add_row,
+    box_line,
     control_row,
     data_table,
     first_para,
+    header_row,
     heading,
     kv_row,
     kv_table,
-    new_document,
+    main,
     note,
     para,
-    provenance,
     row_props,
-    running_header_footer,
     save_reproducible,
+    signature_boxes,
+    standard_document,
     table,
 )
-from build_plan_action_docx import (  # noqa: E402
-    box_line,
-    document_header,
-    header_row,
-    signature_boxes,
-)
 
-OUT = Path(__file__).resolve().parents[1] / "protocole_crise.docx"
-KV = (52, 122)
+FILENAME = "protocole_crise.docx"
 
 
 def section_a(doc):
@@ -60,7 +52,7 @@ def section_a(doc):
 
 def section_b(doc):
     heading(doc, "B", "Quand je vais bien")
-    kv_table(doc, KV, [
+    kv_table(doc, KV2, [
         ("Comment je suis quand je vais bien", "{{ bien_etre.quand_je_vais_bien }}"),
         ("Mes habitudes au quotidien", '{{ bien_etre.mes_habitudes or "—" }}'),
         ("Ce qui m'aide à rester bien", '{{ bien_etre.ce_qui_me_fait_du_bien or "—" }}'),
@@ -70,11 +62,11 @@ def section_b(doc):
 def block(doc, title: str, rows):
     """A sub-heading and a label / value table; a row with a condition prints only if true."""
     para(doc, title, style="Heading 2")
-    t = table(doc, KV)
+    t = table(doc, KV2)
     for label, value, *condition in rows:
         if condition:
             control_row(t, f"{{%tr if {condition[0]} %}}")
-        kv_row(t, KV, label, value)
+        kv_row(t, KV2, label, value)
         if condition:
             control_row(t, "{%tr endif %}")
 
@@ -146,7 +138,7 @@ def people(doc):
 
 def dwelling(doc):
     heading(doc, "E", "Mon logement pendant une crise")
-    kv_table(doc, KV, [
+    kv_table(doc, KV2, [
         ("Mes clés", '{{ logement.cles or "—" }}'),
         ("Mes animaux", '{{ logement.animaux or "—" }}'),
         ("Mon courrier", '{{ logement.courrier or "—" }}'),
@@ -195,18 +187,15 @@ def validity(doc):
     para(doc, "{%p endif %}")
 
 
-def build(path: Path = OUT) -> Path:
-    doc = new_document("Protocole de crise", "Service de documents Logement d'abord")
-    running_header_footer(doc)
-    document_header(doc, "Protocole de crise",
-                    "Ce qui est prévu avec la personne avant, pendant et après une situation de "
-                    "crise. Il peut être modifié à tout moment à sa demande.")
-    for section in (section_a, section_b, situations, people, dwelling, validity):
-        section(doc)
-    provenance(doc)
-    save_reproducible(doc, path)
-    return path
+def build(out_dir: Path = TEMPLATES_DIR) -> Path:
+    """Write protocole_crise.docx into `out_dir` and return its path."""
+    doc = standard_document(
+        "Protocole de crise",
+        "Ce qui est prévu avec la personne avant, pendant et après une situation de crise. Il "
+        "peut être modifié à tout moment à sa demande.",
+        (section_a, section_b, situations, people, dwelling, validity))
+    return save_reproducible(doc, out_dir / FILENAME)
 
 
 if __name__ == "__main__":
-    print(build())
+    main([build], __doc__, prog="python -m doc_templates._build.build_protocole_crise_docx")
