@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
-export FLASK_APP := service
+export FLASK_APP := service.app
 
-.PHONY: run test setup system-deps bench lint clean
+.PHONY: run test setup system-deps bench lint clean templates
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ run: setup
 	@echo ""
 	@echo "Service prêt : http://127.0.0.1:$(PORT)"
 	FLASK_HTTPS=false $(VENV)/bin/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
-		'service:create_app()'
+		'service.app:create_app()'
 
 test: setup
 	$(VENV)/bin/ruff check .
@@ -36,6 +36,10 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# Rebuilds every doc_templates/*.docx from doc_templates/_build (reproducible: same bytes).
+templates: setup
+	$(PY) -m doc_templates._build
 
 clean:
 	rm -rf $(VENV) generated .pytest_cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 def main() -> None:
     from flask_migrate import upgrade
 
-    from service import create_app
+    from service.app import create_app
     from service.demo import seed_accounts
     from service.extensions import db
 

@@ -48,7 +48,7 @@ class GunicornServer:
         log = open(self.root / "gunicorn.log", "wb")  # noqa: SIM115  (closed with the process)
         start = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(CONF), "service:create_app()"],
+            [sys.executable, "-m", "gunicorn", "-c", str(CONF), "service.app:create_app()"],
             cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         self._wait_ready(start, timeout)

@@ -1,1 +1,1 @@
-"""WTForms classes with French labels; this package imports nothing from service/."""
+"""WTForms classes with French labels; their vocabularies come from the domain (service.kinds)."""

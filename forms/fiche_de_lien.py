@@ -2,8 +2,8 @@
 
 from wtforms import FieldList, Form, FormField
 
-from forms import fiche_de_lien_choices as C
 from forms import widgets as w
+from service.kinds import fiche_de_lien_vocabulary as C
 
 TITRE = ",".join(C.DROITS_AVEC_TITRE)
 

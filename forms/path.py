@@ -3,14 +3,14 @@
 from wtforms import Form
 
 from forms import widgets as w
-
-CONTACT_KINDS = [
-    ("visite_domicile", "Visite à domicile"),
-    ("entretien", "Entretien"),
-    ("accompagnement_physique", "Accompagnement physique"),
-    ("telephone", "Téléphone"),
-    ("lieu_public", "Rencontre dans un lieu public"),
-]
+from service.households.vocabulary import (
+    CALEOL_DECISIONS,
+    CONTACT_KINDS,
+    CONTRACTS,
+    END_REASONS,
+    LANDLORD_TYPES,
+    REQUESTERS,
+)
 
 
 class ContactForm(Form):
@@ -19,13 +19,6 @@ class ContactForm(Form):
     professionals = w.checkboxes("Professionnels présents", [])
     place = w.text("Lieu (facultatif)", hint="Par exemple : au domicile, café du quartier. "
                                             "Pas de note sur la santé ici.")
-
-
-END_REASONS = [
-    ("autonome", "Autonome"), ("non_adhesion", "Non-adhésion"),
-    ("transfert", "Transfert vers un autre territoire"), ("perte_contact", "Perte de contact"),
-    ("deces", "Décès"), ("autre", "Autre"), ("inconnu", "Inconnu"),
-]
 
 
 class SupportForm(Form):
@@ -45,26 +38,10 @@ class SupportForm(Form):
 
 class DroitDeSuiteForm(Form):
     on = w.date("Date de la sollicitation")
-    requested_by = w.radios("Qui sollicite ?", [("bailleur", "Le bailleur"),
-                                                ("locataire", "Le locataire")])
+    requested_by = w.radios("Qui sollicite ?", REQUESTERS)
     reason = w.long_text("Motif", hint="Troubles du voisinage, impayés, besoin de soutien "
                                        "ponctuel… Ce n'est pas une reprise d'accompagnement.")
     action = w.long_text("Ce qui a été fait (facultatif)")
-
-
-LANDLORD_TYPES = [("social", "Bailleur social"), ("prive", "Bailleur privé"), ("aivs", "AIVS")]
-CONTRACTS = [
-    ("sous_location", "Sous-location"),
-    ("sous_location_bail_glissant", "Sous-location avec bail glissant"),
-    ("mandat_de_gestion", "Mandat de gestion (AIVS)"),
-    ("bail_direct_droit_commun", "Bail direct"),
-]
-CALEOL_DECISIONS = [
-    ("attribution", "Attribution"),
-    ("attribution_condition", "Attribution sous condition suspensive"),
-    ("non_attribution", "Non-attribution"),
-    ("irrecevabilite", "Irrecevabilité"),
-]
 
 
 class TenancyForm(Form):

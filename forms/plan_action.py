@@ -2,8 +2,8 @@
 
 from wtforms import FieldList, Form, FormField
 
-from forms import plan_action_choices as C
 from forms import widgets as w
+from service.kinds import plan_action_vocabulary as C
 
 
 class EnteteForm(Form):

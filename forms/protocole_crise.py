@@ -6,8 +6,8 @@ matching field of the page, so it would hide fields of the second entry by mista
 
 from wtforms import FieldList, Form, FormField
 
-from forms import protocole_crise_choices as C
 from forms import widgets as w
+from service.kinds import protocole_crise_vocabulary as C
 
 SANTE_HINT = ("Facultatif et confidentiel : information de santé, lue seulement par l'équipe "
               "qui accompagne la personne. Aucun diagnostic.")

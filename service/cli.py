@@ -13,8 +13,14 @@ from sqlalchemy import select
 from service.auth import roles
 from service.auth.models import ApiToken, Structure, User
 from service.auth.passwords import hash_password
+from service.demo import load_demo
+from service.documents.rerender import rerender
 from service.extensions import db
 from service.ids import new_id
+from service.registry.check import collect_orphans
+from service.registry.check import run as run_check
+from service.registry.models import RegistryEntry
+from service.registry.verification import revoke
 
 
 def register_cli(app: Flask) -> None:
@@ -35,8 +41,6 @@ def init_db():
 @click.command("demo-data")
 def demo_data():
     """Load demo structures, one account per role, households and fiches (idempotent)."""
-    from service.demo import load_demo
-
     accounts, token = load_demo()
     click.echo("Comptes de démonstration (mot de passe commun : « demo-logement-2026 ») :")
     for email, role in accounts:
@@ -94,9 +98,7 @@ registry = AppGroup("registry", help="Registry maintenance.")
 @registry.command("check")
 def registry_check():
     """Recompute every hash; report missing, altered and orphan blobs; exit 1 on any fault."""
-    from service.registry.check import run
-
-    report = run()
+    report = run_check()
     click.echo(f"{report.rows} versions enregistrées, {report.blobs} fichiers stockés.")
     for fault in report.faults:
         click.echo(f"ANOMALIE : {fault}")
@@ -112,9 +114,6 @@ def registry_check():
 @click.option("--reason", required=True, help="Motif, affiché sur la page de vérification")
 def registry_revoke(entry_id, reason):
     """Revoke a registered version: verification then says « révoqué »."""
-    from service.registry.models import RegistryEntry
-    from service.registry.verification import revoke
-
     entry = db.session.get(RegistryEntry, entry_id)
     if entry is None:
         raise click.ClickException("Version inconnue.")
@@ -127,8 +126,6 @@ def registry_revoke(entry_id, reason):
 @click.argument("entry_id")
 def registry_rerender(entry_id):
     """Render again from the stored snapshot and template; exit 1 if the text differs."""
-    from service.documents.rerender import rerender
-
     report = rerender(entry_id)
     click.echo(report.summary)
     for line in report.differences[:40]:
@@ -141,8 +138,6 @@ def registry_rerender(entry_id):
               help="Only files older than this are removed (a render may be in progress).")
 def registry_gc(grace_hours):
     """Remove orphan blobs and abandoned temp files left by crashes (after a grace period)."""
-    from service.registry.check import collect_orphans
-
     removed = collect_orphans(grace_hours * 3600)
     for path in removed:
         click.echo(f"Supprimé : {path}")

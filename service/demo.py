@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -13,9 +14,13 @@ from service.auth.passwords import hash_password
 from service.config import PROJECT_ROOT
 from service.documents import flow
 from service.extensions import db
+from service.households.alerts import add_months
+from service.households.path import Contact, SupportPeriod, Tenancy
 from service.ids import new_id
+from service.kinds import FICHE_DE_LIEN
 from service.referrals.models import Referral
 from service.referrals.service import decide
+from service.timeutil import today_paris
 
 DEMO_PASSWORD = "demo-logement-2026"  # noqa: S105  (printed demo credentials)
 STRUCTURES = [
@@ -44,9 +49,16 @@ ACCOUNTS = [
 DEMO_TOKEN = "lda_demo_orienteur_token_not_for_production"  # noqa: S105
 
 
+def sample_input(kind_key: str) -> dict | None:
+    """The reviewed sample input of a kind (its golden test's), if it has one."""
+    path = PROJECT_ROOT / "tests" / "golden" / kind_key / "input.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
 def sample_fiche() -> dict:
-    path = PROJECT_ROOT / "tests" / "golden" / "fiche_de_lien" / "input.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    sample = sample_input(FICHE_DE_LIEN.key)
+    assert sample is not None
+    return sample
 
 
 def _variant(first: str, last: str, sexe: str, typologie: str, lieu: str) -> dict:
@@ -108,11 +120,11 @@ def _demo_fiches(users, structures) -> None:
     draft_data["menage"]["demandeur"].update(prenom="Kevin", nom="Durand")
     for key in ("residence", "projet", "accompagnements", "auto_evaluation", "consentement"):
         draft_data.pop(key)
-    flow.new_draft("fiche_de_lien", orienteur, data=draft_data)
+    flow.new_draft(FICHE_DE_LIEN.key, orienteur, data=draft_data)
 
 
 def _submit(user, data, key) -> Referral:
-    draft = flow.new_draft("fiche_de_lien", user, data=data)
+    draft = flow.new_draft(FICHE_DE_LIEN.key, user, data=data)
     result = flow.finalise(draft, user, key)
     return db.session.execute(
         select(Referral).where(Referral.series_id == result.entry.series_id)).scalar_one()
@@ -120,12 +132,6 @@ def _submit(user, data, key) -> Referral:
 
 def _demo_path(household_id: str, worker: User) -> None:
     """A support started four months ago, with a bail glissant: alerts show."""
-    from datetime import timedelta
-
-    from service.households.alerts import add_months
-    from service.households.path import Contact, SupportPeriod, Tenancy
-    from service.timeutil import today_paris
-
     start = today_paris() - timedelta(days=120)
     db.session.add(SupportPeriod(id=new_id(), household_id=household_id, start=start,
                                  planned_end=add_months(start, 12), extensions=[]))

@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from service import kinds
+from service.demo import sample_input
 from service.documents.produce import provenance_meta, render
 from service.extensions import db
 from service.registry.codes import new_code
@@ -18,13 +19,12 @@ log = logging.getLogger(__name__)
 
 def warm(app: Flask) -> None:
     """Render each kind's sample once and touch the database; failures only log."""
-    from service.demo import sample_fiche
-
     with app.app_context(), app.test_request_context():
         try:
             db.session.execute(text("SELECT 1"))
-            kind = kinds.get("fiche_de_lien")
-            data = kind.schema().load(sample_fiche())
+            # One render warms the shared stylesheet, fonts and engines for every kind.
+            kind = next(k for k in kinds.CATALOGUE.values() if sample_input(k.key) is not None)
+            data = kind.schema().load(sample_input(kind.key))
             render(kind, data, {**provenance_meta(kind, new_code()), **_meta(app, kind.title)})
             app.jinja_env.get_template("drafts/section.html")
         except Exception:  # a cold worker still works, only slower

@@ -11,7 +11,7 @@ from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from service import create_app
+from service.app import create_app
 from service.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

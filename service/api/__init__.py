@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from service.api import decisions, documents, fiches, households, path, verification
 from service.extensions import csrf
 
 api = Api()
+BLUEPRINTS = (fiches.blp, documents.blp, decisions.blp, households.blp, path.blp,
+              verification.blp)
 
 
 def init_api(app: Flask) -> None:
-    from service.api import fiches, households, verification
-
     app.config.setdefault("API_SPEC_OPTIONS", {
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
@@ -21,11 +22,8 @@ def init_api(app: Flask) -> None:
                                 "« Mon compte »)."},
     })
     api.init_app(app)
-    api.register_blueprint(fiches.blp)
-    api.register_blueprint(households.blp)
-    api.register_blueprint(verification.blp)
-    # Bearer tokens only, never cookies: cross-site requests cannot carry them, so no CSRF.
-    # The verification API is public and changes nothing.
-    csrf.exempt(fiches.blp)
-    csrf.exempt(households.blp)
-    csrf.exempt(verification.blp)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+        # Bearer tokens only, never cookies: cross-site requests cannot carry them, so no
+        # CSRF. The verification API is public and changes nothing.
+        csrf.exempt(blueprint)

@@ -8,7 +8,12 @@ consults first for requests routed to the blueprint, so an API client always get
 
 from __future__ import annotations
 
+from typing import NoReturn
+
+from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
+
+from service.operations.errors import OperationError, http_answer
 
 MESSAGES = {
     400: "Requête mal formée.",
@@ -63,3 +68,19 @@ def handle_api_error(error: HTTPException):
 def register(blueprint) -> None:
     for code in MESSAGES:
         blueprint.register_error_handler(code, handle_api_error)
+
+
+def abort_for(error: OperationError) -> NoReturn:
+    """Answer an operation's refusal: its status, its French message, its fields or problems.
+
+    The same answer the web page gives (service.operations.errors.http_answer); field messages
+    come as {"errors": {"json": {field: [messages]}}}, preflight problems as
+    {"errors": {"preflight": [...]}}.
+    """
+    answer = http_answer(error)
+    details: dict = {}
+    if answer.fields:
+        details["json"] = french(answer.fields)
+    if answer.problems:
+        details["preflight"] = answer.problems
+    abort(answer.status, message=answer.message, **({"errors": details} if details else {}))

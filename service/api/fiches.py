@@ -2,55 +2,41 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from service import kinds
 from service.api import errors
 from service.api.auth import require_token
+from service.api.documents import entry_json, idempotency_key
 from service.api.schemas import (
     DraftCreateSchema,
     DraftSchema,
     DraftUpdateSchema,
-    EntrySchema,
     ReferralSchema,
 )
 from service.auth import roles as R
 from service.auth.policy import can_create, can_edit_draft, can_view_referral, has_role, require
 from service.documents import flow
-from service.documents.access import readable_entry
 from service.documents.models import DRAFT, SUBMITTED, Draft
-from service.documents.produce import PreflightError
+from service.errors import OperationError
 from service.extensions import db
+from service.operations import documents
 from service.referrals.models import STATUSES, Referral
 from service.referrals.service import latest_entry
 from service.registry import audit
-from service.registry.store import is_current
 
 blp = Blueprint("api_fiches", __name__, url_prefix="/api/v1",
                 description="Fiches de lien : brouillons, envoi, suivi des décisions")
 blp.before_request(require_token)
 errors.register(blp)
-KIND = "fiche_de_lien"
-SECTIONS = {s.key for s in kinds.get(KIND).sections}
-MAX_KEY_LENGTH = 80
+# This API is the fiche de lien's own (« /fiches »); every other mechanism is generic.
+FICHE = kinds.FICHE_DE_LIEN
 LIST_LIMIT = 500
-
-
-def _entry_json(entry) -> dict:
-    return {
-        "id": entry.id, "series_id": entry.series_id, "kind": entry.kind, "title": entry.title,
-        "version": entry.version, "current": is_current(entry), "pdf_sha256": entry.pdf_sha256,
-        "docx_sha256": entry.docx_sha256, "created_at": entry.created_at,
-        "pdf_url": url_for("api_fiches.document_file", entry_id=entry.id, fmt="pdf"),
-        "docx_url": url_for("api_fiches.document_file", entry_id=entry.id, fmt="docx"),
-    }
 
 
 def _referral_json(referral) -> dict:
@@ -59,16 +45,8 @@ def _referral_json(referral) -> dict:
         "id": referral.id, "status": referral.status, "status_label": STATUSES[referral.status],
         "decision_reason": referral.decision_reason, "decided_at": referral.decided_at,
         "household_reference": referral.household.reference if referral.household else None,
-        "latest": _entry_json(entry), "snapshot": entry.snapshot,
+        "latest": entry_json(entry), "snapshot": entry.snapshot,
     }
-
-
-def _idempotency_key(user) -> str:
-    """The client's key ("1", "fiche-42"...); the flow scopes it to the user (SECURITY C4)."""
-    key = request.headers.get("Idempotency-Key", "").strip() or str(uuid.uuid4())
-    if len(key) > MAX_KEY_LENGTH:
-        abort(400, message=f"Idempotency-Key trop long ({MAX_KEY_LENGTH} caractères au plus).")
-    return f"api:{key}"
 
 
 # --- Shape of draft data -------------------------------------------------------------------
@@ -115,7 +93,7 @@ def _field_shape(field: fields.Field, value):
 
 
 def _clean_sections(data: dict) -> dict:
-    errors = _shape_errors(kinds.get(KIND).schema(), data)
+    errors = _shape_errors(FICHE.schema(), data)
     if errors:
         abort(422, errors={"json": {"data": errors}},
               message="Les réponses ne correspondent pas aux sections de la fiche.")
@@ -143,54 +121,25 @@ class Fiches(MethodView):
         db.session.commit()
         return [_referral_json(r) for r in rows]
 
-    @blp.arguments(kinds.get(KIND).schema, location="json")
+    @blp.arguments(FICHE.schema, location="json")
     @blp.response(201, ReferralSchema)
     def post(self, _loaded):
         """Créer et envoyer une fiche complète en un appel (idempotent : Idempotency-Key)."""
         user = g.api_user
-        require(can_create(user, KIND))
-        key = _idempotency_key(user)
-        draft = flow.new_draft(KIND, user, data=request.get_json())
-        referral = _finalise(draft, user, key, ephemeral=True)
+        try:
+            result = documents.create_fiche(FICHE, request.get_json(), user, idempotency_key())
+        except OperationError as exc:
+            errors.abort_for(exc)
+        referral = _referral_of(result.entry, user)
         return _referral_json(referral), 201, {
             "Location": url_for("api_fiches.Fiche", referral_id=referral.id)}
 
 
-def _finalise(draft, user, key: str, *, ephemeral: bool) -> Referral:
-    """Send a draft. `ephemeral`: the draft was made for this call and is dropped on failure.
-
-    A draft the client built with PATCH is never deleted here: a reused key must not cost
-    the user their work.
-    """
-    try:
-        result = flow.finalise(draft, user, key)
-    except ValidationError as exc:
-        _drop(draft, ephemeral)
-        abort(422, errors={"json": exc.messages},
-              message="La fiche ne peut pas être envoyée : réponses manquantes ou incorrectes.")
-    except flow.IdempotencyConflict:
-        _drop(draft, ephemeral)
-        abort(409, message="Cette clé d'idempotence a déjà servi pour une autre fiche.")
-    except PreflightError as exc:
-        _drop(draft, ephemeral)
-        abort(422, errors={"preflight": exc.messages},
-              message="Le document produit n'a pas passé les contrôles ; rien n'a été envoyé.")
-    except PermissionError:
-        abort(409, message="Ce brouillon a déjà été envoyé : une correction se fait sur la "
-                           "fiche envoyée.")
-    if result.replayed and draft.status == DRAFT:
-        _drop(draft, ephemeral)  # the retry's own draft is not needed
+def _referral_of(entry, user) -> Referral:
     referral = db.session.execute(
-        select(Referral).where(Referral.series_id == result.entry.series_id)).scalar_one()
+        select(Referral).where(Referral.series_id == entry.series_id)).scalar_one()
     require(can_view_referral(user, referral))
     return referral
-
-
-def _drop(draft, ephemeral: bool) -> None:
-    if ephemeral:
-        db.session.rollback()
-        db.session.delete(draft)
-        db.session.commit()
 
 
 @blp.route("/fiches/<referral_id>")
@@ -211,8 +160,8 @@ class Drafts(MethodView):
     @blp.response(201, DraftSchema)
     def post(self, args):
         """Commencer un brouillon de fiche (réponses partielles acceptées)."""
-        require(can_create(g.api_user, KIND))
-        return flow.new_draft(KIND, g.api_user, data=_clean_sections(args["data"]))
+        require(can_create(g.api_user, FICHE))
+        return flow.new_draft(FICHE.key, g.api_user, data=_clean_sections(args["data"]))
 
 
 @blp.route("/brouillons/<draft_id>")
@@ -248,34 +197,8 @@ def submit_draft(draft_id):
     draft = db.session.get(Draft, draft_id)
     require(draft is not None and can_edit_draft(g.api_user, draft)
             and draft.status in (DRAFT, SUBMITTED))
-    key = _idempotency_key(g.api_user)
-    return _referral_json(_finalise(draft, g.api_user, key, ephemeral=False))
-
-
-@blp.route("/documents/<entry_id>")
-@blp.response(200, EntrySchema)
-def document(entry_id):
-    """Métadonnées d'une version enregistrée."""
-    entry, _, _ = readable_entry(g.api_user, entry_id)
-    return _entry_json(entry)
-
-
-@blp.route("/documents/<entry_id>/<fmt>")
-@blp.response(200, content_type="application/octet-stream")
-def document_file(entry_id, fmt):
-    """Le PDF ou le DOCX d'une version (lecture tracée)."""
-    from service.documents.access import subject_label
-    from service.registry.store import blob_store, download_name
-    from service.web.documents_views import MIME, _attachment
-
-    if fmt not in MIME:
-        abort(404)
-    entry, series, household = readable_entry(g.api_user, entry_id)
-    digest = entry.pdf_sha256 if fmt == "pdf" else entry.docx_sha256
-    if digest is None:
-        abort(404)
-    audit.record("download", "document", entry.id, series.household_id, user=g.api_user,
-                 format=fmt, via="api")
-    db.session.commit()
-    return _attachment(blob_store().get(digest), MIME[fmt],
-                       download_name(entry, fmt, subject_label(series, household)))
+    try:
+        result = documents.send_draft(draft, g.api_user, idempotency_key())
+    except OperationError as exc:
+        errors.abort_for(exc)
+    return _referral_json(_referral_of(result.entry, g.api_user))

@@ -21,18 +21,30 @@ class DraftSchema(Schema):
     updated_at = fields.DateTime()
 
 
+class FileSchema(Schema):
+    format = fields.String()
+    role = fields.String()
+    media_type = fields.String()
+    sha256 = fields.String()
+    size = fields.Integer()
+    url = fields.String()
+
+
 class EntrySchema(Schema):
     id = fields.String()
     series_id = fields.String()
     kind = fields.String()
     title = fields.String()
     version = fields.Integer()
+    status = fields.String()
     current = fields.Boolean()
+    verification_code = fields.String(allow_none=True)
     pdf_sha256 = fields.String()
     docx_sha256 = fields.String(allow_none=True)
     created_at = fields.DateTime()
+    files = fields.List(fields.Nested(FileSchema))
     pdf_url = fields.String()
-    docx_url = fields.String()
+    docx_url = fields.String(allow_none=True)
 
 
 class ReferralSchema(Schema):

@@ -4,43 +4,54 @@ from __future__ import annotations
 
 from flask import abort
 
+from service import kinds
 from service.auth import roles as R
+from service.documents.subjects import Subject, draft_subject
+from service.kinds.base import APPLICATION, HOUSEHOLD, PERIOD, REFERRAL, DocumentKind
 
-# Which roles may start and edit which kind of document.
-CREATORS = {
-    "fiche_de_lien": (R.ORIENTEUR,),
-    "plan_action": (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT),
-    "protocole_crise": (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT),
-}
-# Documents about one household, written by its team.
-HOUSEHOLD_KINDS = ("plan_action", "protocole_crise")
-# The crisis protocol holds health-related wishes: the team and the nurse only (§8.5).
-PROTOCOL_READERS = (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT, R.ADMIN)
 HOUSEHOLD_READERS = (R.PLATEFORME, R.ADMIN, *R.TEAM_ROLES)
-# Social content (fiche de lien) is not for gestion locative (DOMAIN.md §8.5).
-SOCIAL_DOCUMENT_READERS = (R.PLATEFORME, R.ADMIN, R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)
 
 
 def has_role(user, *allowed: str) -> bool:
     return bool(user and user.is_authenticated and user.role in allowed)
 
 
-def can_create(user, kind_key: str, household=None) -> bool:
-    if not has_role(user, *CREATORS.get(kind_key, ())):
+def can_create(user, kind: DocumentKind, subject: Subject | None = None) -> bool:
+    """Start (and edit the drafts of) a document of `kind` about `subject`.
+
+    A household document needs a household the user may see; a fiche opens its own referral;
+    a period document reports on the user's own structure.
+    """
+    if not has_role(user, *kind.access.create):
         return False
-    if kind_key in HOUSEHOLD_KINDS:
-        return household is not None and can_view_household(user, household)
-    return True
+    if kind.subject in (HOUSEHOLD, APPLICATION):
+        return subject is not None and can_view_subject(user, subject)
+    return subject is None or can_view_subject(user, subject)
 
 
 def can_edit_draft(user, draft) -> bool:
-    if draft.kind in HOUSEHOLD_KINDS:
-        from service.extensions import db
-        from service.households.models import Household
+    """The creators of its kind, about the same subject; a draft without a household
+    belongs to its structure."""
+    kind = kinds.find(draft.kind)
+    if kind is None:
+        return False
+    if kind.subject == HOUSEHOLD:
+        return can_create(user, kind, draft_subject(draft))
+    return can_create(user, kind) and draft.structure_id == user.structure_id
 
-        household = db.session.get(Household, draft.household_id) if draft.household_id else None
-        return can_create(user, draft.kind, household)
-    return can_create(user, draft.kind) and draft.structure_id == user.structure_id
+
+def can_view_subject(user, subject: Subject) -> bool:
+    """Whether the user may see what a document is about (each subject type's one rule)."""
+    if subject.type == HOUSEHOLD:
+        return subject.household is not None and can_view_household(user, subject.household)
+    if subject.type == REFERRAL:
+        if subject.referral is not None and can_view_referral(user, subject.referral):
+            return True
+        return subject.household is not None and can_view_household(user, subject.household)
+    if subject.type == PERIOD:
+        return has_role(user, R.ADMIN) or (
+            user.is_authenticated and subject.structure_id == user.structure_id)
+    return False
 
 
 def can_view_household(user, household) -> bool:
@@ -61,26 +72,22 @@ def can_decide(user) -> bool:
     return has_role(user, R.PLATEFORME)
 
 
-def can_read_series(user, series, referral=None, household=None) -> bool:
-    """Read a document's versions: its author structure, or through its household or referral."""
-    if series.kind == "fiche_de_lien":
-        if has_role(user, R.ORIENTEUR):
-            return series.structure_id == user.structure_id
-        if has_role(user, R.PLATEFORME, R.ADMIN):
-            return True
-        return (household is not None and has_role(user, *SOCIAL_DOCUMENT_READERS)
-                and can_view_household(user, household))
-    if series.kind == "protocole_crise":
-        return (household is not None and has_role(user, *PROTOCOL_READERS)
-                and can_view_household(user, household))
-    if series.kind == "plan_action":
-        return (household is not None and has_role(user, *SOCIAL_DOCUMENT_READERS)
-                and can_view_household(user, household))
-    if household is not None:
-        return can_view_household(user, household)
-    return has_role(user, R.ADMIN) or (
-        user.is_authenticated and series.structure_id == user.structure_id
-    )
+def can_read_series(user, series, subject: Subject) -> bool:
+    """Read a document's versions: a reader role of its kind, and its subject visible."""
+    kind = kinds.find(series.kind)
+    return (kind is not None and has_role(user, *kind.access.read)
+            and can_view_subject(user, subject))
+
+
+def can_revise(user, kind: DocumentKind, series, subject: Subject) -> bool:
+    """Start a new version: a reviser of the kind; outside a household, its own structure."""
+    if not has_role(user, *kind.access.revisers) or not can_view_subject(user, subject):
+        return False
+    return subject.household is not None or series.structure_id == user.structure_id
+
+
+def can_sign(user, kind: DocumentKind, subject: Subject) -> bool:
+    return kind.signed and has_role(user, *kind.access.sign) and can_view_subject(user, subject)
 
 
 def can_list_households(user) -> bool:

@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from service.auth.policy import can_read_series, require
 from service.documents.models import DocumentSeries
+from service.documents.produce import reference_of
+from service.documents.subjects import Subject, subject_of
 from service.extensions import db
 from service.households.models import Household
-from service.referrals.models import Referral
+from service.kinds import get as get_kind
 from service.registry.models import RegistryEntry
 
 
 def readable_entry(user, entry_id: str) -> tuple[RegistryEntry, DocumentSeries, Household | None]:
     """The entry if `user` may read it; 404 otherwise (same answer as a missing id)."""
+    entry, series, subject = readable(user, entry_id)
+    return entry, series, subject.household
+
+
+def readable(user, entry_id: str) -> tuple[RegistryEntry, DocumentSeries, Subject]:
     entry = db.session.get(RegistryEntry, entry_id)
     require(entry is not None)
     series = entry.series
-    household = db.session.get(Household, series.household_id) if series.household_id else None
-    referral = db.session.execute(
-        select(Referral).where(Referral.series_id == series.id)).scalar_one_or_none()
-    require(can_read_series(user, series, referral=referral, household=household))
-    return entry, series, household
+    subject = subject_of(series)
+    require(can_read_series(user, series, subject))
+    return entry, series, subject
 
 
 def subject_label(series: DocumentSeries, household: Household | None) -> str:
+    """How downloads name the document: the household's reference, else its own."""
     if household is not None:
         return household.reference
-    from service.documents.flow import reference_of
-
-    return reference_of(series)
+    return subject_of(series).reference or reference_of(get_kind(series.kind), series)

@@ -23,6 +23,11 @@ class DocumentSeries(db.Model):
     id: Mapped[str] = id_column()
     kind: Mapped[str] = mapped_column(String(40), index=True)
     structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"), index=True)
+    # What the document is about (service.kinds.base.SUBJECTS) and which one: a household's
+    # id, a period "2026-01-01/2026-12-31"; a referral's document is its series (no id here).
+    subject_type: Mapped[str] = mapped_column(String(20), server_default="household")
+    subject_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The household the document belongs to, once there is one (a fiche on admission).
     household_id: Mapped[str | None] = mapped_column(ForeignKey("households.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

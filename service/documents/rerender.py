@@ -42,7 +42,7 @@ def rerender(entry_id: str) -> RerenderReport:
     meta = dict(entry.render_meta)
     meta["issued_at"] = datetime.fromisoformat(meta["issued_at"])
     templates = current_app.config["DOC_TEMPLATES"]
-    meta["template_sha256"] = template_sha256(templates, kind.html_template, kind.docx_template)
+    meta["template_sha256"] = template_sha256(templates, *kind.templates)
     data = kind.schema().load(entry.snapshot)
     again = render(kind, data, meta, preflight=False)
     before, after = pdf_text(blob_store().get(entry.pdf_sha256)), pdf_text(again.pdf)

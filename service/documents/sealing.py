@@ -16,7 +16,7 @@ from service.ids import new_id
 from service.registry import audit
 from service.registry.codes import new_code
 from service.registry.models import SIGNED, RegistryEntry
-from service.registry.store import Rendered, append, blob_store
+from service.registry.store import append, blob_store
 from service.rendering import signing
 from service.rendering.signature_images import load_png_signature, signature_img
 from service.timeutil import utcnow
@@ -106,8 +106,7 @@ def seal_version(entry: RegistryEntry, user, household_reference: str) -> Regist
                           location=current_app.config["ORGANISATION_NAME"])
     signed = append(series=entry.series, kind=entry.kind, title=entry.title,
                     snapshot=entry.snapshot, snapshot_sha256=entry.snapshot_sha256,
-                    rendered=Rendered(sealed, rendered.docx, rendered.template_sha256,
-                                      rendered.library_versions),
+                    rendered=rendered.replacing("pdf", sealed),
                     user=user, idempotency_key=f"seal:{entry.id}", entry_id=entry_id,
                     status=SIGNED, render_meta=meta)
     audit.record("seal", "document", signed.id, entry.series.household_id, signed_from=entry.id)

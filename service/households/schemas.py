@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from forms.path import CALEOL_DECISIONS, CONTACT_KINDS, CONTRACTS, END_REASONS, LANDLORD_TYPES
+from service.households.vocabulary import (
+    CALEOL_DECISIONS,
+    CONTACT_KINDS,
+    CONTRACTS,
+    END_REASONS,
+    LANDLORD_TYPES,
+)
 from service.kinds.fields import Text, choice, date_field, integer, money, text
 from service.timeutil import today_paris
 
@@ -32,11 +38,17 @@ class SupportSchema(Schema):
     destination = text()
 
     @validates_schema
-    def _end(self, data, **kw):
+    def _end_and_extension(self, data, **kw):
+        problems = {}
         if data.get("end_date") and not data.get("end_reason"):
-            raise ValidationError("Indiquez le motif de fin.", "end_reason")
+            problems["end_reason"] = ["Indiquez le motif de fin."]
+        # An extension is a pair: the new planned end and why (kept in the history).
         if data.get("extension_until") and not data.get("extension_reason"):
-            raise ValidationError("Indiquez le motif de la prolongation.", "extension_reason")
+            problems["extension_reason"] = ["Indiquez le motif de la prolongation."]
+        if data.get("extension_reason") and not data.get("extension_until"):
+            problems["extension_until"] = ["Indiquez la nouvelle fin prévue de la prolongation."]
+        if problems:
+            raise ValidationError(problems)
 
     @validates_schema
     def _order(self, data, **kw):

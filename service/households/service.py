@@ -6,11 +6,20 @@ from datetime import date
 
 from sqlalchemy import select
 
+from service import kinds
+from service.auth import roles as R
+from service.auth.models import User
+from service.documents.models import DocumentSeries
 from service.extensions import db
 from service.households.alerts import Alert, Facts, alerts
-from service.households.path import Contact, SupportPeriod, Tenancy
+from service.households.path import Contact, SupportPeriod, TeamMember, Tenancy
+from service.kinds.base import HOUSEHOLD
 from service.registry.models import RegistryEntry, Revocation
 from service.timeutil import today_paris
+
+BAIL_GLISSANT = "sous_location_bail_glissant"
+# Who may be named in the household's team (multi-référence); gestion locative is not.
+REFERENT_ROLES = (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)
 
 
 def _latest(model, household_id: str):
@@ -22,8 +31,6 @@ def _latest(model, household_id: str):
 
 def _current_snapshot(household_id: str, kind: str) -> dict | None:
     """The latest version of the household's document of `kind`, unless revoked."""
-    from service.documents.models import DocumentSeries
-
     entry = db.session.execute(
         select(RegistryEntry).join(DocumentSeries, DocumentSeries.id == RegistryEntry.series_id)
         .where(DocumentSeries.household_id == household_id, RegistryEntry.kind == kind)
@@ -39,8 +46,14 @@ def facts_for(household_id: str) -> Facts:
     support, tenancy = _latest(SupportPeriod, household_id), _latest(Tenancy, household_id)
     contacts = db.session.execute(
         select(Contact.on).where(Contact.household_id == household_id)).scalars().all()
-    plan = _current_snapshot(household_id, "plan_action")
-    protocol = _current_snapshot(household_id, "protocole_crise")
+    # What the household's documents tell the charter (an agreed plan, a signed protocol):
+    # each kind says it of its current version.
+    documents: dict = {}
+    for kind in kinds.with_subject(HOUSEHOLD):
+        if kind.charter_facts is not None:
+            current = _current_snapshot(household_id, kind.key)
+            if current is not None:
+                documents.update(kind.charter_facts(current, current["status"]))
     planned_end = None
     if support is not None:
         untils = [date.fromisoformat(e["until"]) for e in support.extensions or []
@@ -54,9 +67,8 @@ def facts_for(household_id: str) -> Facts:
         entry_date=tenancy.entry_date if tenancy else None,
         contact_dates=tuple(contacts),
         nurse_first_meeting=support.nurse_first_meeting if support else None,
-        has_agreed_plan=bool(plan) and (plan.get("accord") or {}).get("accord_personne") in (
-            "accord", "accord_partiel"),
-        has_active_protocol=bool(protocol) and protocol["status"] == "signed",
+        has_agreed_plan=documents.get("has_agreed_plan", False),
+        has_active_protocol=documents.get("has_active_protocol", False),
         convention_signed=tenancy.convention_signed if tenancy else None,
         examination_months=tenancy.examination_months if tenancy else None,
         glissement_date=tenancy.glissement_date if tenancy else None,
@@ -73,8 +85,6 @@ def path_summary(household_id: str) -> dict:
     contacts = db.session.execute(
         select(Contact).where(Contact.household_id == household_id)
         .order_by(Contact.on.desc()).limit(10)).scalars().all()
-    from service.households.path import TeamMember
-
     members = db.session.execute(
         select(TeamMember).where(TeamMember.household_id == household_id)
         .order_by(TeamMember.coordinating.desc(), TeamMember.since)).scalars().all()
@@ -89,37 +99,29 @@ def latest_tenancy(household_id: str) -> Tenancy | None:
     return _latest(Tenancy, household_id)
 
 
-def save_support(household_id: str, data: dict, user) -> SupportPeriod:
-    """Web form and API alike: an extension is history, appended and never overwritten."""
-    from service.ids import new_id
-    from service.registry import audit
-
-    period = latest_support(household_id)
-    if period is None:
-        period = SupportPeriod(id=new_id(), household_id=household_id, extensions=[])
-        db.session.add(period)
-    until, reason = data.pop("extension_until", None), data.pop("extension_reason", None)
-    if until:
-        period.extensions = [*(period.extensions or []), {
-            "date": today_paris().isoformat(), "until": until.isoformat(), "reason": reason,
-            "by": user.full_name}]
-    for key, value in data.items():
-        setattr(period, key, value)
-    audit.record("update", "support_period", period.id, household_id, user=user)
-    db.session.commit()
-    return period
+def team_professionals(household) -> list[User]:
+    """The active accounts of the household's accompanying structure: who may be at a contact."""
+    return list(db.session.execute(
+        select(User).where(User.structure_id == household.team_structure_id, User.active)
+        .order_by(User.full_name)).scalars())
 
 
-def save_tenancy(household_id: str, data: dict, user) -> Tenancy:
-    from service.ids import new_id
-    from service.registry import audit
+def referent_candidates(household) -> list[User]:
+    """Who may follow the household: its team's workers, and any active nurse (shared nurses)."""
+    team = [u for u in team_professionals(household) if u.role in REFERENT_ROLES]
+    nurses = db.session.execute(
+        select(User).where(User.role == R.INFIRMIER, User.active,
+                           User.id.not_in([u.id for u in team]))
+        .order_by(User.full_name)).scalars()
+    return [*team, *nurses]
 
+
+def team_members(household_id: str) -> list[TeamMember]:
+    return list(db.session.execute(
+        select(TeamMember).where(TeamMember.household_id == household_id)).scalars())
+
+
+def examinable_tenancy(household_id: str) -> Tenancy | None:
+    """The lease whose periodic examinations are recorded: a bail glissant only (L442-8-3 CCH)."""
     tenancy = latest_tenancy(household_id)
-    if tenancy is None:
-        tenancy = Tenancy(id=new_id(), household_id=household_id, examinations=[])
-        db.session.add(tenancy)
-    for key, value in data.items():
-        setattr(tenancy, key, value)
-    audit.record("update", "tenancy", tenancy.id, household_id, user=user)
-    db.session.commit()
-    return tenancy
+    return tenancy if tenancy is not None and tenancy.contract == BAIL_GLISSANT else None

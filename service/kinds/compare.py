@@ -1,6 +1,6 @@
 """Field-by-field comparison of two input snapshots of a kind, in French, for version history.
 
-    changes = compare(old_entry.snapshot, new_entry.snapshot, kind.extra["compare_labels"]())
+    changes = compare(old_entry.snapshot, new_entry.snapshot, labels)
     [str(c) for c in changes]
     # ['Santé physique et psychique › objectif 2 › statut : « En cours » → « Atteint »', ...]
 
@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-from wtforms import FieldList, FormField, SelectFieldBase
 
 from service.rendering.formatting import date_fr
 
@@ -181,34 +179,3 @@ def _summary(item: Mapping, path: str, labels: Labels) -> str | None:
 
 
 # ---- labels from a kind's forms: the same French words the user saw ----
-
-def labels_from_forms(section_forms: Mapping[str, type], section_titles: Mapping[str, str],
-                      *, names: Mapping[str, str] | None = None,
-                      items: Mapping[str, str] | None = None,
-                      keys: Mapping[str, str] | None = None,
-                      summaries: Mapping[str, str] | None = None,
-                      hidden: frozenset[str] = frozenset()) -> Labels:
-    """Field labels and choice labels read from the WTForms classes; `names` etc. override."""
-    found_names: dict[str, str] = dict(section_titles)
-    found_values: dict[str, dict[str, str]] = {}
-    found_items: dict[str, str] = {}
-    for section, form_class in section_forms.items():
-        _walk_form(form_class, section, found_names, found_values, found_items)
-    return Labels(names={**found_names, **(names or {})}, values=found_values,
-                  items={**found_items, **(items or {})}, keys=dict(keys or {}),
-                  summaries=dict(summaries or {}), hidden=frozenset(hidden))
-
-
-def _walk_form(form_class, path: str, names: dict, values: dict, items: dict) -> None:
-    for name, bound in form_class()._fields.items():
-        sub = _child(path, name)
-        names[sub] = bound.label.text
-        if isinstance(bound, FormField):
-            _walk_form(bound.form_class, sub, names, values, items)
-        elif isinstance(bound, FieldList):
-            items[sub] = bound.label.text.lower()
-            inner = bound.unbound_field.args[0] if bound.unbound_field.args else None
-            if isinstance(inner, type):
-                _walk_form(inner, sub, names, values, items)
-        elif isinstance(bound, SelectFieldBase) and bound.choices:
-            values[sub] = {str(c[0]): c[1] for c in bound.choices if c[0] != ""}

@@ -6,9 +6,18 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from forms import fiche_de_lien as form_module
-from forms import fiche_de_lien_choices as C
-from service.kinds.base import DocumentKind, Section
+from service.auth import roles as R
+from service.kinds import fiche_de_lien_vocabulary as C
+from service.kinds.base import (
+    REFERRAL,
+    Access,
+    DocumentKind,
+    PrefillSource,
+    Section,
+    Wording,
+    standard_outputs,
+)
+from service.kinds.fiche_de_lien_context import context_from
 from service.kinds.fields import (
     LONG,
     MESSAGES,
@@ -224,22 +233,47 @@ def printed_totals(context: dict) -> dict:
 
 def build_context(data: dict) -> dict:
     """Plain values and French labels for both templates; `data` is the loaded schema output."""
-    from service.kinds.fiche_de_lien_context import context_from
-
     return context_from(data)
+
+
+def prefill(source: PrefillSource) -> dict:
+    """The sending structure and the orienteur, as the account knows them."""
+    structure = source.user.structure
+    return {"origine": {"structure_nom": structure.name,
+                        "structure_type": structure.structure_type or "",
+                        "prescripteur_nom": source.user.full_name,
+                        "prescripteur_courriel": source.user.email}}
 
 
 KIND = DocumentKind(
     key="fiche_de_lien",
     title="Fiche de lien",
     schema=FicheDeLienSchema,
+    subject=REFERRAL,
+    reference_prefix="FL",
+    # Social content: not for gestion locative (DOMAIN.md §8.5); the orienteur's structure
+    # reads its own fiches, the household's team reads it once the person is admitted.
+    access=Access(create=(R.ORIENTEUR,),
+                  read=(R.ORIENTEUR, R.PLATEFORME, R.ADMIN, R.ACCOMPAGNANT, R.INFIRMIER,
+                        R.ENCADRANT)),
+    wording=Wording(
+        start="Commencer une nouvelle fiche",
+        submit="Envoyer la fiche",
+        submit_heading="Envoyer la fiche",
+        submit_notice="Une fois envoyée, la fiche ne peut plus être modifiée : une correction "
+                      "crée une nouvelle version qui remplace la précédente. La Plateforme "
+                      "Logement d'abord la reçoit immédiatement.",
+        done_title="Fiche de lien envoyée",
+        next_steps="La Plateforme Logement d'abord a reçu la fiche. Sa décision (admission, "
+                   "liste d'attente, réorientation ou refus) apparaîtra dans « Mes fiches ».",
+        resume_from="depuis « Mes fiches »",
+    ),
     sections=SECTIONS,
-    form_module=form_module,
+    form="forms.fiche_de_lien",
     build_context=build_context,
     describe=_applicant,
     cross_checks=cross_section_errors,
     totals=printed_totals,
-    formats=("pdf", "docx"),
-    scope="referral",
-    signed=False,
+    prefill=prefill,
+    outputs=standard_outputs("fiche_de_lien"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from forms import fiche_de_lien_choices as C
+from service.kinds import fiche_de_lien_vocabulary as C
 
 label = C.label
 MISSING = "Non renseigné"

@@ -11,10 +11,17 @@ import datetime as dt
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from forms import plan_action as form_module
-from forms import plan_action_choices as C
-from service.kinds.base import DocumentKind, Section
-from service.kinds.compare import Labels, labels_from_forms
+from service.auth import roles as R
+from service.kinds import plan_action_vocabulary as C
+from service.kinds.base import (
+    HOUSEHOLD,
+    Access,
+    CompareSpec,
+    DocumentKind,
+    Section,
+    household_wording,
+    standard_outputs,
+)
 from service.kinds.fields import (
     LONG,
     MESSAGES,
@@ -24,6 +31,7 @@ from service.kinds.fields import (
     nested_list,
     text,
 )
+from service.kinds.plan_action_context import context_from
 from service.rendering.formatting import date_fr
 
 
@@ -179,43 +187,50 @@ def _describe(data: dict) -> str:
 
 def build_context(data: dict) -> dict:
     """Plain values and French labels for both templates; `data` is the loaded schema output."""
-    from service.kinds.plan_action_context import context_from
-
     return context_from(data)
 
 
-def compare_labels() -> Labels:
-    """French labels of the snapshot for the version history (service.kinds.compare)."""
-    objectifs = "domaines.liste.objectifs"
-    return labels_from_forms(
-        form_module.SECTION_FORMS, {s.key: s.title for s in SECTIONS},
-        names={f"{objectifs}.statut": "statut", f"{objectifs}.souhait": "souhait",
-               f"{objectifs}.echeance": "échéance", f"{objectifs}.acteurs": "qui agit",
-               f"{objectifs}.partenaires": "partenaires mobilisés",
-               f"{objectifs}.date_mise_a_jour": "date de mise à jour",
-               f"{objectifs}.commentaire_evaluation": "commentaire d'évaluation",
-               f"{objectifs}.points_appui": "points d'appui",
-               f"{objectifs}.objectif": "objectif", f"{objectifs}.etapes": "étapes",
-               f"{objectifs}.qui_fait_quoi": "qui fait quoi",
-               "accord.accord_personne": "Accord de la personne"},
-        keys={"domaines.liste": "code"},
-        summaries={objectifs: "objectif"},
-        hidden=frozenset({"domaines", "domaines.liste"}),
-    )
+_OBJECTIFS = "domaines.liste.objectifs"
+COMPARE = CompareSpec(
+    names={f"{_OBJECTIFS}.statut": "statut", f"{_OBJECTIFS}.souhait": "souhait",
+           f"{_OBJECTIFS}.echeance": "échéance", f"{_OBJECTIFS}.acteurs": "qui agit",
+           f"{_OBJECTIFS}.partenaires": "partenaires mobilisés",
+           f"{_OBJECTIFS}.date_mise_a_jour": "date de mise à jour",
+           f"{_OBJECTIFS}.commentaire_evaluation": "commentaire d'évaluation",
+           f"{_OBJECTIFS}.points_appui": "points d'appui",
+           f"{_OBJECTIFS}.objectif": "objectif", f"{_OBJECTIFS}.etapes": "étapes",
+           f"{_OBJECTIFS}.qui_fait_quoi": "qui fait quoi",
+           "accord.accord_personne": "Accord de la personne"},
+    keys={"domaines.liste": "code"},
+    summaries={_OBJECTIFS: "objectif"},
+    hidden=frozenset({"domaines", "domaines.liste"}),
+)
+
+# The household's team writes its documents; the Plateforme reads the plan (it follows the
+# path), gestion locative does not (social content, DOMAIN.md §8.5).
+TEAM_WRITERS = (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)
+
+def charter_facts(snapshot: dict, status: str) -> dict:
+    """The charter asks for a plan the person agreed to (wholly or in part)."""
+    agreed = (snapshot.get("accord") or {}).get("accord_personne") in ("accord", "accord_partiel")
+    return {"has_agreed_plan": agreed}
 
 
 KIND = DocumentKind(
     key="plan_action",
     title="Plan d'action concerté",
     schema=PlanActionSchema,
+    subject=HOUSEHOLD,
+    reference_prefix="PA",
+    access=Access(create=TEAM_WRITERS, read=(R.PLATEFORME, R.ADMIN, *TEAM_WRITERS)),
+    wording=household_wording("Plan d'action concerté", "Nouveau plan d'action concerté"),
     sections=SECTIONS,
-    form_module=form_module,
+    form="forms.plan_action",
     build_context=build_context,
     describe=_describe,
     cross_checks=cross_section_errors,
-    formats=("pdf", "docx"),
-    scope="household",
-    signed=False,
+    compare=COMPARE,
+    charter_facts=charter_facts,
+    outputs=standard_outputs("plan_action"),
     page_bounds=(1, 40),
-    extra={"compare_labels": compare_labels},
 )

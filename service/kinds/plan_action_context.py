@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from forms import plan_action_choices as C
+from service.kinds import plan_action_vocabulary as C
 
 label = C.label
 

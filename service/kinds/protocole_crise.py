@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from forms import protocole_crise as form_module
-from forms import protocole_crise_choices as C
-from service.kinds.base import DocumentKind, Section
-from service.kinds.compare import Labels, labels_from_forms
+from service.auth import roles as R
+from service.kinds import protocole_crise_vocabulary as C
+from service.kinds.base import (
+    HOUSEHOLD,
+    Access,
+    CompareSpec,
+    DocumentKind,
+    PrefillSource,
+    Section,
+    household_wording,
+    standard_outputs,
+)
 from service.kinds.fields import (
     LONG,
     MESSAGES,
@@ -22,7 +30,8 @@ from service.kinds.fields import (
     nested_list,
     text,
 )
-from service.kinds.plan_action import as_day
+from service.kinds.plan_action import TEAM_WRITERS, as_day
+from service.kinds.protocole_crise_context import context_from
 from service.rendering.formatting import date_fr
 
 
@@ -254,46 +263,56 @@ def _describe(data: dict) -> str:
 def build_context(data: dict) -> dict:
     """Plain values and French labels for both templates; `data` is the loaded schema output.
     `data["signatures"]`, when the signing flow adds it, lists who signed (see the context)."""
-    from service.kinds.protocole_crise_context import context_from
-
     return context_from(data)
 
 
-def prefill() -> dict:
+def prefill(source: PrefillSource) -> dict:
     """A new protocol starts with the charter's three situations, for the person to keep or
     remove."""
     return {"scenarios": {"liste": [{"code": code} for code in C.DEFAULT_SCENARIOS]}}
 
 
-def compare_labels() -> Labels:
-    """French labels of the snapshot for the version history (service.kinds.compare)."""
-    return labels_from_forms(
-        form_module.SECTION_FORMS, {s.key: s.title for s in SECTIONS},
-        names={"scenarios.liste.avant": "avant", "scenarios.liste.pendant": "pendant",
-               "scenarios.liste.apres": "après",
-               "scenarios.liste.avant.delai_inquietude_jours": "délai avant inquiétude (jours)",
-               "personnes.liste.prevenir": "à prévenir",
-               "personnes.liste.consentement": "consentement",
-               "logement.information_bailleur": "Information du bailleur",
-               "logement.acces_autorise": "Accès au logement en mon absence"},
-        keys={"scenarios.liste": "code", "personnes.liste": "nom"},
-        summaries={"scenarios.liste": "titre"},
-        hidden=frozenset({"scenarios", "scenarios.liste", "personnes.liste"}),
-    )
+# The registry status of a sealed version (service.registry.models.SIGNED).
+SIGNED_STATUS = "signed"
 
+
+def charter_facts(snapshot: dict, status: str) -> dict:
+    """A protocol is active once signed and sealed."""
+    return {"has_active_protocol": status == SIGNED_STATUS}
+
+
+COMPARE = CompareSpec(
+    names={"scenarios.liste.avant": "avant", "scenarios.liste.pendant": "pendant",
+           "scenarios.liste.apres": "après",
+           "scenarios.liste.avant.delai_inquietude_jours": "délai avant inquiétude (jours)",
+           "personnes.liste.prevenir": "à prévenir",
+           "personnes.liste.consentement": "consentement",
+           "logement.information_bailleur": "Information du bailleur",
+           "logement.acces_autorise": "Accès au logement en mon absence"},
+    keys={"scenarios.liste": "code", "personnes.liste": "nom"},
+    summaries={"scenarios.liste": "titre"},
+    hidden=frozenset({"scenarios", "scenarios.liste", "personnes.liste"}),
+)
 
 KIND = DocumentKind(
     key="protocole_crise",
     title="Protocole de crise",
     schema=ProtocoleCriseSchema,
+    subject=HOUSEHOLD,
+    reference_prefix="PC",
+    # Health-related wishes: the team and the nurse only (DOMAIN.md §8.5), not the Plateforme
+    # nor gestion locative.
+    access=Access(create=TEAM_WRITERS, read=(*TEAM_WRITERS, R.ADMIN), sign=TEAM_WRITERS),
+    wording=household_wording("Protocole de crise", "Nouveau protocole de crise"),
     sections=SECTIONS,
-    form_module=form_module,
+    form="forms.protocole_crise",
     build_context=build_context,
     describe=_describe,
     cross_checks=cross_section_errors,
-    formats=("pdf", "docx"),
-    scope="household",
+    prefill=prefill,
+    compare=COMPARE,
+    charter_facts=charter_facts,
+    outputs=standard_outputs("protocole_crise"),
     signed=True,
     page_bounds=(1, 24),
-    extra={"compare_labels": compare_labels, "prefill": prefill},
 )

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from forms import protocole_crise_choices as C
+from service.kinds import protocole_crise_vocabulary as C
 from service.kinds.plan_action_context import joined_labels, lower_first
 
 label = C.label

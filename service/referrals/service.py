@@ -6,21 +6,24 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from service.auth.models import Structure
 from service.documents.models import DocumentSeries
 from service.extensions import db
 from service.households.models import Household, Person
 from service.ids import new_id
+from service.kinds.base import REFERRAL
 from service.referrals.models import RECUE, Referral, ReferralDecision
 from service.registry import audit
 from service.registry.models import RegistryEntry
 from service.timeutil import today_paris, utcnow
 
 
-def on_registered(app, *, entry, draft, user, loaded, **_):
-    """Receiver of document_registered: a new fiche de lien is a new referral."""
-    if entry.kind != "fiche_de_lien":
+def on_registered(app, *, entry, kind, user, loaded, **_):
+    """Receiver of document_registered: a document that opens a referral (the fiche de lien)
+    creates it, or renames it when a correction changes the applicant."""
+    if kind.subject != REFERRAL:
         return
-    label = f"{loaded['menage']['demandeur']['prenom']} {loaded['menage']['demandeur']['nom']}"
+    label = kind.describe(loaded)
     referral = db.session.execute(
         select(Referral).where(Referral.series_id == entry.series_id)
     ).scalar_one_or_none()
@@ -39,9 +42,19 @@ def latest_entry(series_id: str) -> RegistryEntry:
     ).scalar_one()
 
 
-def decide(referral: Referral, decision: str, user, *, reason=None, comment=None,
-           team_structure_id=None) -> Household | None:
-    """Record a decision; admitting creates the household and its members once."""
+def accompanying_teams() -> list[Structure]:
+    """The structures a household may be entrusted to on admission."""
+    return list(db.session.execute(
+        select(Structure).where(Structure.kind == "accompagnement").order_by(Structure.name)
+    ).scalars())
+
+
+def apply_decision(referral: Referral, decision: str, user, *, reason=None, comment=None,
+                   team_structure_id=None) -> Household | None:
+    """The changes a decision makes, in the session: the caller has checked it and commits.
+
+    Admitting creates the household and its members once; the history row is append-only.
+    """
     referral.status = decision
     referral.decision_reason = reason if decision == "refuse" else None
     referral.decision_comment = comment
@@ -55,6 +68,18 @@ def decide(referral: Referral, decision: str, user, *, reason=None, comment=None
         household = _admit(referral, team_structure_id)
     audit.record("decide", "referral", referral.id, referral.household_id, user=user,
                  decision=decision)
+    return household
+
+
+def decide(referral: Referral, decision: str, user, *, reason=None, comment=None,
+           team_structure_id=None) -> Household | None:
+    """Record a known-good decision (demo data, test set-ups) without the user-facing checks.
+
+    A user's decision goes through service.operations.referrals.decide, which validates it,
+    checks the version the user read and maps refusals to French messages.
+    """
+    household = apply_decision(referral, decision, user, reason=reason, comment=comment,
+                               team_structure_id=team_structure_id)
     db.session.commit()
     return household
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
-from datetime import UTC
 
 from sqlalchemy import select
 
 from service.extensions import db
-from service.registry.chain import CHAINED_FIELDS, GENESIS, OPTIONAL_CHAINED_FIELDS, row_hash
+from service.registry.chain import GENESIS, entry_hash, sha256_json
 from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
-from service.timeutil import as_utc
 
 
 @dataclass
@@ -34,22 +33,21 @@ def run() -> Report:
     for entry in db.session.execute(select(RegistryEntry).order_by(RegistryEntry.seq)).scalars():
         report.rows += 1
         label = f"{entry.title} v{entry.version} ({entry.id})"
-        for fmt, digest in (("PDF", entry.pdf_sha256), ("DOCX", entry.docx_sha256)):
-            if digest is None:
-                continue
-            referenced.add(digest)
-            if not store.exists(digest):
-                report.faults.append(f"Fichier {fmt} manquant : {label}, sha256 {digest}")
-            elif store.digest_of_stored(digest) != digest:
+        for stored in entry.files:
+            referenced.add(stored.sha256)
+            fmt = stored.format.upper()
+            if not store.exists(stored.sha256):
+                report.faults.append(f"Fichier {fmt} manquant : {label}, sha256 {stored.sha256}")
+            elif (found := store.digest_of_stored(stored.sha256)) != stored.sha256:
                 report.faults.append(
-                    f"Empreinte différente : {label}, {fmt} attendu {digest}, "
-                    f"obtenu {store.digest_of_stored(digest)}")
+                    f"Empreinte différente : {label}, {fmt} attendu {stored.sha256}, "
+                    f"obtenu {found}")
+        report.faults.extend(_file_rows_faults(entry, label))
+        if sha256_json(entry.snapshot) != entry.snapshot_sha256:
+            report.faults.append(f"Données saisies modifiées : {label}")
         if entry.prev_hash != expected_prev:
             report.faults.append(f"Chaîne rompue avant {label} : une ligne manque ou a changé")
-        fields = {name: getattr(entry, name)
-                  for name in (*CHAINED_FIELDS, *OPTIONAL_CHAINED_FIELDS)}
-        created = as_utc(entry.created_at).astimezone(UTC).isoformat()
-        if row_hash(entry.prev_hash, fields, created) != entry.row_hash:
+        if entry_hash(entry) != entry.row_hash:
             report.faults.append(f"Ligne modifiée : {label}")
         expected_prev = entry.row_hash
     for digest in store.all_digests():
@@ -61,10 +59,22 @@ def run() -> Report:
     return report
 
 
+def _file_rows_faults(entry: RegistryEntry, label: str) -> list[str]:
+    """The file rows agree with what the row chains: its PDF, and for version 1 its DOCX."""
+    expected = {("pdf", entry.pdf_sha256)}
+    if entry.hash_version == 1 and entry.legacy_docx_sha256:
+        expected.add(("docx", entry.legacy_docx_sha256))
+    found = {(f.format, f.sha256) for f in entry.files if f.role == "document"}
+    faults = []
+    if ("pdf", entry.pdf_sha256) not in found:
+        faults.append(f"Fichier PDF absent des fichiers de la version : {label}")
+    if entry.hash_version == 1 and found != expected:
+        faults.append(f"Fichiers de la version modifiés : {label}")
+    return faults
+
+
 def collect_orphans(grace_seconds: float) -> list[str]:
     """Delete orphan blobs and temp files older than the grace period; return their names."""
-    import time
-
     report = run()
     store = blob_store()
     cutoff = time.time() - grace_seconds

@@ -43,10 +43,14 @@ class RegistryEntry(db.Model):
     snapshot_sha256: Mapped[str] = mapped_column(String(64))
     template_sha256: Mapped[str] = mapped_column(String(64))
     library_versions: Mapped[dict] = mapped_column(JSON)
-    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    # The PDF the verification code answers for (also one of `files`); looked up by its bytes.
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
     pdf_size: Mapped[int] = mapped_column(BigInteger)
-    docx_sha256: Mapped[str | None] = mapped_column(String(64))
-    docx_size: Mapped[int | None] = mapped_column(BigInteger)
+    # Rows of hash version 1 (before files were rows of their own) chained their DOCX here.
+    legacy_docx_sha256: Mapped[str | None] = mapped_column("docx_sha256", String(64))
+    legacy_docx_size: Mapped[int | None] = mapped_column("docx_size", BigInteger)
+    # 1: the first chained field set; 2: every stored field, the files and the snapshot.
+    hash_version: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
     created_by_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
     structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -63,6 +67,44 @@ class RegistryEntry(db.Model):
     created_by = relationship("User")
     series = relationship("DocumentSeries")
     structure = relationship("Structure")
+    files: Mapped[list[RegistryFile]] = relationship(
+        "RegistryFile", order_by="RegistryFile.position", lazy="selectin",
+        back_populates="entry")
+
+    def file(self, fmt: str, role: str = "document") -> RegistryFile | None:
+        for stored in self.files:
+            if stored.format == fmt and stored.role == role:
+                return stored
+        return None
+
+    @property
+    def docx_sha256(self) -> str | None:
+        stored = self.file("docx")
+        return stored.sha256 if stored else None
+
+    @property
+    def formats(self) -> list[str]:
+        return [f.format for f in self.files if f.role == "document"]
+
+
+class RegistryFile(db.Model):
+    """One file of a registered version (PDF, DOCX, XLSX, ZIP…); append-only, hash-chained."""
+
+    __tablename__ = "registry_files"
+    __table_args__ = (UniqueConstraint("entry_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("registry_entries.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(20))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+
+    entry = relationship("RegistryEntry", back_populates="files")
+
+    def chained(self) -> list:
+        return [self.position, self.format, self.role, self.media_type, self.sha256, self.size]
 
 
 class AuditEvent(db.Model):

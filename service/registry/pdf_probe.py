@@ -11,8 +11,14 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
+
+from asn1crypto import pem as asn1_pem
+from pypdf import PdfReader
 
 from service.registry.codes import code_in_pdf, normalise
+from service.rendering.signing import load_certificates, validate
 
 TIMEOUT_SECONDS = 10
 MEMORY_BYTES = 512 * 1024 * 1024
@@ -39,11 +45,7 @@ def find_code(data: bytes) -> str | None:
 
 def check_seal(data: bytes, roots) -> str:
     """The seal's French verdict, computed in a child process with the same limits."""
-    import tempfile
-
     with tempfile.NamedTemporaryFile(suffix=".pem") as pem:
-        from asn1crypto import pem as asn1_pem
-
         for root in roots:
             pem.write(asn1_pem.armor("CERTIFICATE", root.dump()))
         pem.flush()
@@ -61,16 +63,10 @@ def check_seal(data: bytes, roots) -> str:
 
 
 def _seal_message(data: bytes, pem_path: str) -> str:
-    from pathlib import Path
-
-    from service.rendering.signing import load_certificates, validate
-
     return validate(data, load_certificates(Path(pem_path))).message_fr
 
 
 def _probe(data: bytes) -> str | None:
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(data))
     keywords = str((reader.metadata or {}).get("/Keywords", ""))
     match = _CODE.search(keywords)

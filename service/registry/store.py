@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from flask import current_app
@@ -10,8 +12,8 @@ from sqlalchemy import func, select
 from service.extensions import db
 from service.ids import new_id
 from service.registry.blobs import BlobStore
-from service.registry.chain import GENESIS, row_hash
-from service.registry.models import FINAL, RegistryEntry
+from service.registry.chain import GENESIS, entry_hash
+from service.registry.models import FINAL, RegistryEntry, RegistryFile
 from service.timeutil import utcnow
 
 
@@ -19,25 +21,56 @@ def blob_store() -> BlobStore:
     return BlobStore(current_app.config["BLOB_ROOT"])
 
 
+@dataclass(frozen=True)
+class RenderedFile:
+    format: str
+    media_type: str
+    data: bytes
+    role: str = "document"
+
+
 @dataclass
 class Rendered:
-    pdf: bytes
-    docx: bytes | None
+    """The files of one version, in order; the first PDF of role "document" is the one its
+    verification code answers for."""
+
+    files: list[RenderedFile]
     template_sha256: str
     library_versions: dict
+
+    def data(self, fmt: str, role: str = "document") -> bytes | None:
+        for rendered in self.files:
+            if rendered.format == fmt and rendered.role == role:
+                return rendered.data
+        return None
+
+    @property
+    def pdf(self) -> bytes:
+        pdf = self.data("pdf")
+        assert pdf is not None, "every version carries its PDF"
+        return pdf
+
+    @property
+    def docx(self) -> bytes | None:
+        return self.data("docx")
+
+    def replacing(self, fmt: str, data: bytes) -> Rendered:
+        """The same files with one replaced (the sealed PDF in place of the unsigned one)."""
+        files = [RenderedFile(f.format, f.media_type, data, f.role)
+                 if f.format == fmt and f.role == "document" else f for f in self.files]
+        return Rendered(files, self.template_sha256, self.library_versions)
 
 
 def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: str,
            rendered: Rendered, user, idempotency_key: str, entry_id: str | None = None,
            status: str = FINAL, render_meta: dict | None = None) -> RegistryEntry:
-    """Write blobs (fsync, rename) then add the row; the caller commits or rolls back.
+    """Write blobs (fsync, rename) then add the row and its files; the caller commits.
 
     A crash after the blobs and before the commit leaves orphan blobs only, which
     `flask registry check` reports; never a row without its file.
     """
     store = blob_store()
-    pdf_sha = store.put(rendered.pdf)
-    docx_sha = store.put(rendered.docx) if rendered.docx is not None else None
+    digests = [store.put(f.data) for f in rendered.files]
     previous = db.session.execute(
         select(RegistryEntry).where(RegistryEntry.series_id == series.id)
         .order_by(RegistryEntry.version.desc()).limit(1)
@@ -46,47 +79,48 @@ def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: st
         select(RegistryEntry.seq, RegistryEntry.row_hash).order_by(RegistryEntry.seq.desc())
         .limit(1)
     ).first()
-    fields = {
-        "id": entry_id or new_id(),
-        "seq": (head.seq + 1) if head else 1,
-        "series_id": series.id,
-        "kind": kind,
-        "version": (previous.version + 1) if previous else 1,
-        "supersedes_id": previous.id if previous else None,
-        "status": status,
-        "title": title,
-        "snapshot_sha256": snapshot_sha256,
-        "template_sha256": rendered.template_sha256,
-        "pdf_sha256": pdf_sha,
-        "pdf_size": len(rendered.pdf),
-        "docx_sha256": docx_sha,
-        "docx_size": len(rendered.docx) if rendered.docx is not None else None,
-        "created_by_id": user.id,
-        "structure_id": series.structure_id,
-        "idempotency_key": idempotency_key,
-        "verification_code": (render_meta or {}).get("verification_code"),
-        "template_name": (render_meta or {}).get("template_name"),
-    }
-    created_at = utcnow().replace(microsecond=0)
-    prev_hash = head.row_hash if head else GENESIS
+    meta = _jsonable(render_meta)
     entry = RegistryEntry(
-        **fields,
-        snapshot=snapshot,
+        id=entry_id or new_id(),
+        seq=(head.seq + 1) if head else 1,
+        series_id=series.id,
+        kind=kind,
+        version=(previous.version + 1) if previous else 1,
+        supersedes_id=previous.id if previous else None,
+        status=status,
+        title=title,
+        snapshot=json.loads(json.dumps(snapshot, default=str)),
+        snapshot_sha256=snapshot_sha256,
+        template_sha256=rendered.template_sha256,
+        template_name=(meta or {}).get("template_name"),
         library_versions=rendered.library_versions,
-        render_meta=_jsonable(render_meta),
-        created_at=created_at,
-        prev_hash=prev_hash,
-        row_hash=row_hash(prev_hash, fields, created_at.isoformat()),
+        pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        pdf_size=len(rendered.pdf),
+        created_by_id=user.id,
+        structure_id=series.structure_id,
+        idempotency_key=idempotency_key,
+        verification_code=(meta or {}).get("verification_code"),
+        render_meta=meta,
+        created_at=utcnow().replace(microsecond=0),
+        prev_hash=head.row_hash if head else GENESIS,
+        hash_version=2,
     )
+    entry.files = [RegistryFile(position=position, format=f.format, role=f.role,
+                                media_type=f.media_type, sha256=digest, size=len(f.data))
+                   for position, (f, digest) in enumerate(zip(rendered.files, digests,
+                                                              strict=True), start=1)]
+    entry.row_hash = entry_hash(entry)
     db.session.add(entry)
     db.session.flush()
     return entry
 
 
 def _jsonable(meta: dict | None) -> dict | None:
+    """As the JSON column will give it back, so the row hash is computed on the stored value."""
     if meta is None:
         return None
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in meta.items()}
+    plain = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in meta.items()}
+    return json.loads(json.dumps(plain, default=str))
 
 
 def next_version(series_id: str) -> int:

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import Flask, current_app
 from sqlalchemy import delete, func, select
 
 from service.extensions import db
+from service.ids import new_id
 from service.registry.codes import normalise
 from service.registry.models import SIGNED, RateEvent, RegistryEntry, Revocation
-from service.registry.pdf_probe import find_code
+from service.registry.pdf_probe import check_seal, find_code
 from service.timeutil import utcnow
 
 GENUINE, MODIFIED, UNKNOWN = "authentique", "modifie", "inconnu"
 CURRENT, SUPERSEDED, REVOKED = "en_vigueur", "remplace", "revoque"
+_TRUST_ROOTS = "verification.seal_trust_roots"
 
 
 @dataclass
@@ -73,12 +77,15 @@ def by_pdf(data: bytes) -> Verdict:
     return verdict
 
 
+def init_seal_check(app: Flask, trust_roots: Callable[[], Sequence]) -> None:
+    """The seal's identity belongs to the documents layer: the app factory hands its roots here,
+    so the registry imports nothing above it."""
+    app.extensions[_TRUST_ROOTS] = trust_roots
+
+
 def _seal_verdict(data: bytes) -> str:
     """pyHanko's verdict on the seal, in a child process like every parse of an upload."""
-    from service.documents.sealing import sealer
-    from service.registry.pdf_probe import check_seal
-
-    return check_seal(data, sealer().roots)
+    return check_seal(data, current_app.extensions[_TRUST_ROOTS]())
 
 
 def _entry_with_code(code: str) -> RegistryEntry | None:
@@ -115,8 +122,6 @@ def allow(key: str, limit: int, window: timedelta = timedelta(minutes=10)) -> bo
 
 
 def revoke(entry: RegistryEntry, reason: str, user=None) -> Revocation:
-    from service.ids import new_id
-
     revocation = Revocation(id=new_id(), entry_id=entry.id, reason=reason[:500],
                             by_id=user.id if user is not None else None)
     db.session.add(revocation)

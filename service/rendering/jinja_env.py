@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,8 +30,6 @@ def document_env(templates_dir: str) -> Environment:
 
 def template_sha256(templates_dir: str, *names: str) -> str:
     """Hash of the template files (and the shared CSS) that produced a document."""
-    import hashlib
-
     digest = hashlib.sha256()
     base = Path(templates_dir)
     for name in (*names, "_shared/base.html", "_shared/macros.html", "_shared/print.css"):

@@ -9,26 +9,28 @@ from flask_wtf.csrf import CSRFError
 
 from service.auth import roles
 from service.rendering.formatting import FILTERS
+from service.web import (
+    auth_views,
+    documents_views,
+    drafts_views,
+    home_views,
+    households_views,
+    inbox_views,
+    path_views,
+    reports_views,
+    sign_views,
+    verify_views,
+)
+from service.web.drafts_views import expired_section
 
 
 def register_web(app: Flask) -> None:
-    from service.web import (
-        auth_views,
-        documents_views,
-        drafts_views,
-        home_views,
-        households_views,
-        inbox_views,
-        path_views,
-        sign_views,
-        verify_views,
-    )
-
     for module in (auth_views, home_views, drafts_views, documents_views, inbox_views,
-                   households_views, path_views, sign_views, verify_views):
+                   households_views, path_views, reports_views, sign_views, verify_views):
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.globals.update(role_labels=roles.LABELS)
+    app.jinja_env.globals.update(role_labels=roles.LABELS, format_labels=FORMAT_LABELS,
+                            short_format_labels=SHORT_FORMAT_LABELS)
     app.after_request(_security_headers)
     app.register_error_handler(404, _error(404, "Page introuvable"))
     app.register_error_handler(403, _error(403, "Accès refusé"))
@@ -39,6 +41,16 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
 
+
+# The download buttons of a registered version, by file format.
+FORMAT_LABELS = {
+    "pdf": "Télécharger le PDF",
+    "docx": "Télécharger le document Word",
+    "xlsx": "Télécharger le classeur Excel",
+    "zip": "Télécharger l'archive ZIP",
+    "csv": "Télécharger le fichier CSV",
+}
+SHORT_FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "zip": "ZIP", "csv": "CSV"}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -113,7 +125,5 @@ def _csrf_error(error):
     if _wants_json():
         return {"code": 400, "message": message, "csrf": True}, 400
     if request.endpoint == "drafts.section":
-        from service.web.drafts_views import expired_section
-
         return expired_section(**request.view_args)
     return render_template("error.html", title="Formulaire expiré", message=message), 400

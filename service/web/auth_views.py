@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from forms.auth import LoginForm, TokenForm
 from service.auth.models import ApiToken
+from service.auth.policy import require
 from service.auth.session import authenticate
 from service.extensions import db
 from service.registry import audit
+from service.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -74,9 +76,6 @@ def account():
 @bp.route("/compte/jetons/<token_id>/revoquer", methods=["POST"])
 @login_required
 def revoke_token(token_id):
-    from service.auth.policy import require
-    from service.timeutil import utcnow
-
     token = db.session.get(ApiToken, token_id)
     require(token is not None and token.user_id == current_user.id)
     token.revoked_at = utcnow()

@@ -6,16 +6,17 @@ import uuid
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from service import kinds
 from service.auth.policy import can_create, can_edit_draft, require
 from service.documents import flow
 from service.documents.models import DRAFT, Draft
-from service.documents.produce import PreflightError
+from service.documents.subjects import household_subject
+from service.errors import Conflict, IdempotencyConflict, Invalid, PreflightFailed
 from service.extensions import db
 from service.households.models import Household
+from service.kinds.base import PrefillSource
 from service.rendering.formatting import time_fr
 from service.web.formdata import (
     answers,
@@ -40,27 +41,25 @@ def _draft(draft_id: str, editable: bool = True) -> Draft:
 @bp.route("/nouveau/<kind_key>", methods=["POST"])
 @login_required
 def create(kind_key):
-    household = None
+    kind = kinds.find(kind_key)
+    require(kind is not None and kind.has_form)
+    household, subject = None, None
     if request.form.get("menage"):
         household = db.session.get(Household, request.form["menage"])
         require(household is not None)
-    require(kind_key in kinds.CATALOGUE and can_create(current_user, kind_key, household))
-    draft = flow.new_draft(kind_key, current_user, data=_prefill(kind_key, household),
+        subject = household_subject(household)
+    require(can_create(current_user, kind, subject))
+    draft = flow.new_draft(kind.key, current_user, data=_prefill(kind, household),
                            household_id=household.id if household else None)
     return redirect(url_for("drafts.tasks", draft_id=draft.id))
 
 
-def _prefill(kind_key: str, household) -> dict:
+def _prefill(kind, household) -> dict:
     """What the service already knows, so nobody types it twice."""
-    kind = kinds.get(kind_key)
-    data = kind.extra["prefill"]() if "prefill" in kind.extra else {}
-    if kind_key == "fiche_de_lien":
-        structure = current_user.structure
-        data["origine"] = {"structure_nom": structure.name,
-                           "structure_type": structure.structure_type or "",
-                           "prescripteur_nom": current_user.full_name,
-                           "prescripteur_courriel": current_user.email}
-    return data
+    if kind.prefill is None:
+        return {}
+    members = tuple(household.members) if household is not None else ()
+    return kind.prefill(PrefillSource(user=current_user, household=household, members=members))
 
 
 @bp.route("/<draft_id>")
@@ -203,17 +202,15 @@ def submit(draft_id):
         uuid.UUID(key)
     except ValueError:
         abort(400)
-    household = db.session.get(Household, draft.household_id) if draft.household_id else None
     try:
-        result = flow.finalise(draft, current_user, key,
-                               household_reference=household.reference if household else "")
-    except ValidationError as exc:
-        return _review_page(draft, errors=exc.messages, status=422)
-    except PreflightError as exc:
-        return _review_page(draft, errors={}, status=422, preflight=exc.messages)
-    except flow.IdempotencyConflict:
+        result = flow.finalise(draft, current_user, key)
+    except Invalid as exc:
+        return _review_page(draft, errors=exc.fields, status=422)
+    except PreflightFailed as exc:
+        return _review_page(draft, errors={}, status=422, preflight=exc.problems)
+    except IdempotencyConflict:
         abort(409)
-    except PermissionError:
+    except Conflict:
         abort(404)
     return redirect(url_for("documents.confirmation", entry_id=result.entry.id))
 

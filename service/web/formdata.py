@@ -5,12 +5,13 @@ from __future__ import annotations
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectFieldBase
 
 from service.rendering.formatting import date_fr
+from service.web.labels import form_module
 
 SKIP = {"csrf_token", "version", "action"}
 
 
 def section_form(kind, section_key: str, formdata=None, data: dict | None = None) -> Form:
-    form_class = kind.form_module.SECTION_FORMS[section_key]
+    form_class = form_module(kind).SECTION_FORMS[section_key]
     form = form_class(formdata=formdata, data=data or {})
     return form
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
+from service import kinds
 from service.auth import roles as R
-from service.auth.policy import has_role, require
+from service.auth.policy import can_create, has_role, require
 from service.documents.models import DRAFT, Draft
 from service.extensions import db
+from service.kinds.base import REFERRAL
 from service.referrals.models import STATUSES, Referral
 from service.referrals.service import latest_entry
 
@@ -32,9 +35,11 @@ def index():
 @login_required
 def my_fiches():
     require(has_role(current_user, R.ORIENTEUR))
+    startable = [k for k in kinds.with_subject(REFERRAL) if can_create(current_user, k)]
     drafts = db.session.execute(
         select(Draft).where(Draft.structure_id == current_user.structure_id,
-                            Draft.kind == "fiche_de_lien", Draft.status == DRAFT)
+                            Draft.kind.in_([k.key for k in kinds.with_subject(REFERRAL)]),
+                            Draft.status == DRAFT)
         .order_by(Draft.updated_at.desc())
     ).scalars().all()
     referrals = db.session.execute(
@@ -43,15 +48,13 @@ def my_fiches():
     ).scalars().all()
     latest = {r.series_id: latest_entry(r.series_id) for r in referrals}
     return render_template("home/my_fiches.html", drafts=drafts, referrals=referrals,
-                           latest=latest, statuses=STATUSES)
+                           latest=latest, statuses=STATUSES, startable=startable)
 
 
 @bp.route("/jeton-csrf")
 @login_required
 def csrf_token():
     """A fresh CSRF token for autosave after the session was renewed in another tab."""
-    from flask_wtf.csrf import generate_csrf
-
     return {"csrf_token": generate_csrf()}
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from service import kinds
 from service.auth import roles as R
 from service.auth.policy import (
-    HOUSEHOLD_KINDS,
     can_create,
     can_list_households,
     can_read_series,
@@ -19,9 +18,11 @@ from service.auth.policy import (
     require,
 )
 from service.documents.models import DRAFT, DocumentSeries, Draft
+from service.documents.subjects import household_subject, subject_of
 from service.extensions import db
 from service.households.models import Household
 from service.households.service import household_alerts, path_summary
+from service.kinds.base import HOUSEHOLD
 from service.registry import audit
 from service.registry.models import RegistryEntry
 
@@ -47,16 +48,18 @@ def show(household_id):
     series = db.session.execute(
         select(DocumentSeries).where(DocumentSeries.household_id == household.id)
         .order_by(DocumentSeries.created_at)).scalars().all()
+    subject = household_subject(household)
     documents = []
     for s in series:
-        if not can_read_series(current_user, s, household=household):
+        if not can_read_series(current_user, s, subject_of(s)):
             continue
         entries = db.session.execute(
             select(RegistryEntry).where(RegistryEntry.series_id == s.id)
             .order_by(RegistryEntry.version.desc())).scalars().all()
         documents.append({"series": s, "entries": entries,
                           "current_version": entries[0].version if entries else None})
-    startable = [kinds.get(k) for k in HOUSEHOLD_KINDS if can_create(current_user, k, household)]
+    startable = [k for k in kinds.with_subject(HOUSEHOLD)
+                 if k.has_form and can_create(current_user, k, subject)]
     drafts = db.session.execute(
         select(Draft).where(Draft.household_id == household.id, Draft.status == DRAFT,
                             Draft.kind.in_([k.key for k in startable]))
@@ -66,7 +69,7 @@ def show(household_id):
     return render_template("households/show.html", household=household, documents=documents,
                            alerts=household_alerts(household.id), path=path_summary(household.id),
                            can_record=can_record_path(current_user, household),
-                           startable=startable, drafts=drafts,
+                           startable=startable, drafts=drafts, kinds=kinds.CATALOGUE,
                            revisable=[k.key for k in startable])
 
 

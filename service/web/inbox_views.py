@@ -12,11 +12,13 @@ from forms.decision import DecisionForm
 from service.auth.models import Structure
 from service.auth.policy import can_decide, can_use_inbox, can_view_referral, require
 from service.extensions import db
+from service.operations.errors import OperationError
+from service.operations.referrals import decide, opened
 from service.referrals.models import DECISIONS, REFUSAL_REASONS, STATUSES, Referral
-from service.referrals.service import decide, latest_entry
-from service.registry import audit
+from service.referrals.service import accompanying_teams, latest_entry
 from service.registry.models import RegistryEntry
 from service.timeutil import PARIS
+from service.web.operation_errors import page_errors
 
 bp = Blueprint("inbox", __name__, url_prefix="/plateforme")
 
@@ -59,10 +61,8 @@ def _decision_form(formdata=None) -> DecisionForm:
     form = DecisionForm(formdata)
     form.decision.choices = list(DECISIONS.items())
     form.reason.choices = [("", "— Choisir —"), *REFUSAL_REASONS.items()]
-    teams = db.session.execute(
-        select(Structure).where(Structure.kind == "accompagnement").order_by(Structure.name)
-    ).scalars().all()
-    form.team_structure_id.choices = [("", "— Choisir —")] + [(s.id, s.name) for s in teams]
+    form.team_structure_id.choices = [("", "— Choisir —")] + [
+        (s.id, s.name) for s in accompanying_teams()]
     return form
 
 
@@ -73,41 +73,25 @@ def show(referral_id):
     require(referral is not None and can_view_referral(current_user, referral)
             and can_use_inbox(current_user))
     form = _decision_form(request.form if request.method == "POST" else None)
-    errors, status = {}, 422
+    errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         require(can_decide(current_user))
-        errors = _decision_errors(form)
-        if request.form.get("version") != str(referral.version_id):
-            errors["decision"] = ("Une autre décision a été enregistrée depuis l'ouverture de "
-                                  "cette page : relisez l'historique ci-dessous avant de décider.")
-            status = 409
-        if not errors:
-            decide(referral, form.decision.data, current_user, reason=form.reason.data or None,
-                   comment=(form.comment.data or "").strip()[:2000] or None,
-                   team_structure_id=form.team_structure_id.data or None)
+        try:
+            decide(referral, form.decision.data, current_user, reason=form.reason.data,
+                   comment=form.comment.data, team_structure_id=form.team_structure_id.data,
+                   # A page without the version read is as stale as an old one.
+                   expected_version=request.form.get("version", -1, type=int))
+        except OperationError as error:
+            errors, status = page_errors(error, anchor="decision")
+        else:
             flash(f"Décision enregistrée : {DECISIONS[form.decision.data]}.", "success")
             return redirect(url_for("inbox.show", referral_id=referral.id))
     entries = db.session.execute(
         select(RegistryEntry).where(RegistryEntry.series_id == referral.series_id)
         .order_by(RegistryEntry.version.desc())).scalars().all()
     latest = latest_entry(referral.series_id)
-    audit.record("view", "referral", referral.id, referral.household_id)
-    db.session.commit()
+    opened(referral, current_user)
     return render_template("inbox/show.html", referral=referral, entries=entries, latest=latest,
                            form=form, errors=errors, statuses=STATUSES,
-                           reasons=REFUSAL_REASONS, can_decide=can_decide(current_user)), \
-        (status if errors else 200)
-
-
-def _decision_errors(form: DecisionForm) -> dict[str, str]:
-    errors = {}
-    if form.decision.data not in DECISIONS:
-        errors["decision"] = "Choisissez une décision."
-    if form.decision.data == "refuse" and form.reason.data not in REFUSAL_REASONS:
-        errors["reason"] = "Indiquez le motif du refus."
-    if form.decision.data == "admis" and not form.team_structure_id.data:
-        errors["team_structure_id"] = "Choisissez l'équipe qui accompagnera le ménage."
-    valid_teams = {c[0] for c in form.team_structure_id.choices}
-    if form.team_structure_id.data and form.team_structure_id.data not in valid_teams:
-        errors["team_structure_id"] = "Équipe inconnue."
-    return errors
+                           reasons=REFUSAL_REASONS, can_decide=can_decide(current_user)), status

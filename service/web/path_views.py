@@ -1,11 +1,12 @@
-"""Recording the household's path: contacts and the support period."""
+"""Recording the household's path: contacts, support period, tenancy, examinations, team."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
-from sqlalchemy import select
+from wtforms import Form
 
 from forms.path import (
     ContactForm,
@@ -15,33 +16,25 @@ from forms.path import (
     TeamMemberForm,
     TenancyForm,
 )
-from service.auth import roles as R
-from service.auth.models import User
 from service.auth.policy import can_record_path, require
 from service.auth.roles import LABELS as ROLE_LABELS
 from service.extensions import db
 from service.households.models import Household
-from service.households.path import Contact, DroitDeSuite, TeamMember
-from service.households.schemas import (
-    ContactSchema,
-    DroitDeSuiteSchema,
-    ExaminationSchema,
-    SupportSchema,
-    TeamMemberSchema,
-    TenancySchema,
-)
 from service.households.service import (
+    examinable_tenancy,
     latest_support,
     latest_tenancy,
-    save_support,
-    save_tenancy,
+    referent_candidates,
+    team_professionals,
 )
-from service.ids import new_id
-from service.registry import audit
-from service.timeutil import today_paris
-from service.web.formdata import flatten_errors, form_to_dict
+from service.operations import path as operations
+from service.operations.errors import OperationError
+from service.web.formdata import field_labels, form_to_dict
+from service.web.operation_errors import page_errors
 
 bp = Blueprint("path", __name__, url_prefix="/menages/<household_id>")
+SUPPORT_FIELDS = ("start", "planned_end", "nurse_first_meeting", "end_date", "end_reason",
+                  "destination")
 
 
 def _household(household_id: str) -> Household:
@@ -50,87 +43,25 @@ def _household(household_id: str) -> Household:
     return household
 
 
-def _team(household: Household) -> list[User]:
-    return db.session.execute(
-        select(User).where(User.structure_id == household.team_structure_id, User.active)
-        .order_by(User.full_name)).scalars().all()
-
-
-@bp.route("/contacts/nouveau", methods=["GET", "POST"])
-@login_required
-def new_contact(household_id):
-    household = _household(household_id)
-    team = {u.id: u.full_name for u in _team(household)}
-    form = ContactForm(request.form if request.method == "POST" else None,
-                       data=None if request.method == "POST" else {
-                           "professionals": [current_user.id]})
-    form.professionals.choices = list(team.items())
-    errors = {}
+def _form_page(household: Household, form: Form, title: str,
+               operation: Callable[[Household, dict, object], object], done: str):
+    """Show the form; on POST, hand its answers to the operation and show what it refused."""
+    errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         try:
-            data = ContactSchema().load(form_to_dict(form))
-            if set(data["professionals"]) - team.keys():
-                raise ValidationError({"professionals": ["Choisissez parmi l'équipe."]})
-        except ValidationError as exc:
-            errors = flatten_errors(exc.messages)
+            operation(household, form_to_dict(form), current_user)
+        except OperationError as error:
+            errors, status = page_errors(error)
         else:
-            contact = Contact(id=new_id(), household_id=household.id,
-                              recorded_by_id=current_user.id, **data)
-            db.session.add(contact)
-            audit.record("create", "contact", contact.id, household.id)
-            db.session.commit()
-            flash("Contact enregistré.", "success")
+            flash(done, "success")
             return redirect(url_for("households.show", household_id=household.id))
     return render_template("households/path_form.html", household=household, form=form,
-                           errors=errors, title="Enregistrer un contact"), (422 if errors else 200)
+                           errors=errors, labels=field_labels(form), title=title), status
 
 
-@bp.route("/accompagnement", methods=["GET", "POST"])
-@login_required
-def support(household_id):
-    household = _household(household_id)
-    period = latest_support(household.id)
-    current = {k: getattr(period, k) for k in ("start", "planned_end", "nurse_first_meeting",
-                                               "end_date", "end_reason", "destination")} \
-        if period else {}
-    form = SupportForm(request.form if request.method == "POST" else None,
-                       data={k: _as_text(v) for k, v in current.items()})
-    errors = {}
-    if request.method == "POST":
-        try:
-            data = SupportSchema().load(form_to_dict(form))
-        except ValidationError as exc:
-            errors = flatten_errors(exc.messages)
-        else:
-            save_support(household.id, data, current_user)
-            flash("Accompagnement enregistré.", "success")
-            return redirect(url_for("households.show", household_id=household.id))
-    return render_template("households/path_form.html", household=household, form=form,
-                           errors=errors, title="Accompagnement"), (422 if errors else 200)
-
-
-@bp.route("/logement", methods=["GET", "POST"])
-@login_required
-def tenancy(household_id):
-    """The dwelling and its lease: CALEOL, entry, rent, bail glissant convention, glissement."""
-    household = _household(household_id)
-    current = latest_tenancy(household.id)
-    fields = TenancyForm()._fields.keys()
-    stored = {k: getattr(current, k) for k in fields} if current else {}
-    form = TenancyForm(request.form if request.method == "POST" else None,
-                       data={k: _as_text(v) for k, v in stored.items()})
-    errors = {}
-    if request.method == "POST":
-        try:
-            data = TenancySchema().load(form_to_dict(form))
-        except ValidationError as exc:
-            errors = flatten_errors(exc.messages)
-        else:
-            save_tenancy(household.id, data, current_user)
-            flash("Logement enregistré.", "success")
-            return redirect(url_for("households.show", household_id=household.id))
-    return render_template("households/path_form.html", household=household, form=form,
-                           errors=errors, title="Logement et bail"), (422 if errors else 200)
+def _posted():
+    return request.form if request.method == "POST" else None
 
 
 def _as_text(value) -> str:
@@ -139,27 +70,46 @@ def _as_text(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+@bp.route("/contacts/nouveau", methods=["GET", "POST"])
+@login_required
+def new_contact(household_id):
+    household = _household(household_id)
+    form = ContactForm(_posted(), data=None if request.method == "POST" else {
+        "professionals": [current_user.id]})
+    form.professionals.choices = [(u.id, u.full_name) for u in team_professionals(household)]
+    return _form_page(household, form, "Enregistrer un contact", operations.record_contact,
+                      "Contact enregistré.")
+
+
+@bp.route("/accompagnement", methods=["GET", "POST"])
+@login_required
+def support(household_id):
+    household = _household(household_id)
+    period = latest_support(household.id)
+    stored = {k: _as_text(getattr(period, k)) for k in SUPPORT_FIELDS} if period else {}
+    return _form_page(household, SupportForm(_posted(), data=stored), "Accompagnement",
+                      operations.save_support, "Accompagnement enregistré.")
+
+
+@bp.route("/logement", methods=["GET", "POST"])
+@login_required
+def tenancy(household_id):
+    """The dwelling and its lease: CALEOL, entry, rent, bail glissant convention, glissement."""
+    household = _household(household_id)
+    current = latest_tenancy(household.id)
+    stored = {k: _as_text(getattr(current, k)) for k in TenancyForm()._fields} if current else {}
+    return _form_page(household, TenancyForm(_posted(), data=stored), "Logement et bail",
+                      operations.save_tenancy, "Logement enregistré.")
+
+
 @bp.route("/droit-de-suite", methods=["GET", "POST"])
 @login_required
 def droit_de_suite(household_id):
     """A request after the end of support, from the landlord or the tenant."""
     household = _household(household_id)
-    form = DroitDeSuiteForm(request.form if request.method == "POST" else None)
-    errors = {}
-    if request.method == "POST":
-        try:
-            data = DroitDeSuiteSchema().load(form_to_dict(form))
-        except ValidationError as exc:
-            errors = flatten_errors(exc.messages)
-        else:
-            row = DroitDeSuite(id=new_id(), household_id=household.id, **data)
-            db.session.add(row)
-            audit.record("create", "droit_de_suite", row.id, household.id)
-            db.session.commit()
-            flash("Droit de suite enregistré ; pensez à informer la Plateforme.", "success")
-            return redirect(url_for("households.show", household_id=household.id))
-    return render_template("households/path_form.html", household=household, form=form,
-                           errors=errors, title="Droit de suite"), (422 if errors else 200)
+    return _form_page(household, DroitDeSuiteForm(_posted()), "Droit de suite",
+                      operations.record_droit_de_suite,
+                      "Droit de suite enregistré ; pensez à informer la Plateforme.")
 
 
 @bp.route("/equipe", methods=["GET", "POST"])
@@ -167,43 +117,11 @@ def droit_de_suite(household_id):
 def team(household_id):
     """Multi-référence: the professionals who follow the household, one of them coordinating."""
     household = _household(household_id)
-    candidates = {u.id: f"{u.full_name} ({ROLE_LABELS[u.role]})" for u in _team(household)
-                  if u.role in (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)}
-    candidates.update({u.id: f"{u.full_name} ({ROLE_LABELS[u.role]})" for u in db.session.execute(
-        select(User).where(User.role == R.INFIRMIER, User.active)).scalars()})
-    form = TeamMemberForm(request.form if request.method == "POST" else None)
-    form.user_id.choices = [("", "— Choisir —"), *candidates.items()]
-    errors = {}
-    if request.method == "POST":
-        try:
-            data = TeamMemberSchema().load(form_to_dict(form))
-            if data["user_id"] not in candidates:
-                raise ValidationError({"user_id": ["Choisissez un professionnel de la liste."]})
-        except ValidationError as exc:
-            errors = flatten_errors(exc.messages)
-        else:
-            members = _members(household)
-            if data["coordinating"]:
-                for member in members:
-                    member.coordinating = False
-            existing = next((m for m in members if m.user_id == data["user_id"]), None)
-            if existing is None:
-                existing = TeamMember(id=new_id(), household_id=household.id,
-                                      user_id=data["user_id"], since=today_paris())
-                db.session.add(existing)
-            existing.coordinating = data["coordinating"] or existing.coordinating
-            audit.record("update", "team", household.id, household.id)
-            db.session.commit()
-            flash("Équipe mise à jour.", "success")
-            return redirect(url_for("households.show", household_id=household.id))
-    return render_template("households/path_form.html", household=household, form=form,
-                           errors=errors, title="Équipe qui suit le ménage"), \
-        (422 if errors else 200)
-
-
-def _members(household: Household) -> list[TeamMember]:
-    return db.session.execute(
-        select(TeamMember).where(TeamMember.household_id == household.id)).scalars().all()
+    form = TeamMemberForm(_posted())
+    form.user_id.choices = [("", "— Choisir —"), *(
+        (u.id, f"{u.full_name} ({ROLE_LABELS[u.role]})") for u in referent_candidates(household))]
+    return _form_page(household, form, "Équipe qui suit le ménage", operations.set_team,
+                      "Équipe mise à jour.")
 
 
 @bp.route("/logement/examens", methods=["GET", "POST"])
@@ -211,22 +129,7 @@ def _members(household: Household) -> list[TeamMember]:
 def examination(household_id):
     """A periodic examination of the bail glissant convention (L442-8-3 CCH)."""
     household = _household(household_id)
-    tenancy = latest_tenancy(household.id)
-    require(tenancy is not None and tenancy.contract == "sous_location_bail_glissant")
-    form = ExaminationForm(request.form if request.method == "POST" else None)
-    errors = {}
-    if request.method == "POST":
-        try:
-            data = ExaminationSchema().load(form_to_dict(form))
-        except ValidationError as exc:
-            errors = flatten_errors(exc.messages)
-        else:
-            tenancy.examinations = [*(tenancy.examinations or []),
-                                    {**data, "on": data["on"].isoformat()}]
-            audit.record("update", "tenancy", tenancy.id, household.id, examination=True)
-            db.session.commit()
-            flash("Examen périodique enregistré.", "success")
-            return redirect(url_for("households.show", household_id=household.id))
-    return render_template("households/path_form.html", household=household, form=form,
-                           errors=errors, title="Examen périodique du bail glissant"), \
-        (422 if errors else 200)
+    require(examinable_tenancy(household.id) is not None)  # the page exists for a bail glissant
+    return _form_page(household, ExaminationForm(_posted()),
+                      "Examen périodique du bail glissant", operations.record_examination,
+                      "Examen périodique enregistré.")

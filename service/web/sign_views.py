@@ -8,9 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from service import kinds
-from service.auth.policy import PROTOCOL_READERS, can_view_household, has_role, require
+from service.auth.policy import can_sign, require
 from service.documents import sealing
-from service.documents.access import readable_entry
+from service.documents.access import readable
 from service.documents.signatures import DRAWN, QUALITIES, REFUSED, TYPED
 from service.registry.models import FINAL
 from service.registry.store import is_current
@@ -20,11 +20,10 @@ MAX_DRAWING = 700_000  # characters of the data: URL posted by the canvas
 
 
 def _signable(entry_id: str):
-    entry, series, household = readable_entry(current_user, entry_id)
-    require(kinds.get(entry.kind).signed and entry.status == FINAL and is_current(entry)
-            and household is not None and has_role(current_user, *PROTOCOL_READERS)
-            and can_view_household(current_user, household))
-    return entry, household
+    entry, series, subject = readable(current_user, entry_id)
+    require(can_sign(current_user, kinds.get(entry.kind), subject) and entry.status == FINAL
+            and is_current(entry))
+    return entry, subject.household
 
 
 @bp.route("/signatures", methods=["GET", "POST"])

@@ -7,7 +7,10 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from service.documents.access import readable_entry
+from service.documents.sealing import signatures_of
+from service.extensions import db
 from service.registry import verification
+from service.registry.models import RegistryEntry
 
 bp = Blueprint("verify", __name__, url_prefix="/verifier")
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -61,10 +64,6 @@ def _result(verdict: verification.Verdict, from_upload: bool = False):
 
 def _signatories(entry) -> list:
     """Who signed a sealed version and when: shown only to readers of the document."""
-    from service.documents.sealing import signatures_of
-    from service.extensions import db
-    from service.registry.models import RegistryEntry
-
     if entry.status != "signed" or not entry.supersedes_id:
         return []
     return signatures_of(db.session.get(RegistryEntry, entry.supersedes_id))

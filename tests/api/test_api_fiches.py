@@ -409,7 +409,7 @@ def test_same_key_same_payload_replays_the_first_referral(app, client, orienteur
     assert first.get_json()["id"] == second.get_json()["id"]
     assert len(registry_rows(app)) == 1
     assert count(app, Referral) == 1
-    assert count(app, Draft) == 1  # the retry's own draft was dropped
+    assert count(app, Draft) == 0  # a one-call submission makes no draft
 
     # Same key, other payload: refused, nothing registered, no stray draft.
     other = sample_fiche()
@@ -417,8 +417,8 @@ def test_same_key_same_payload_replays_the_first_referral(app, client, orienteur
     conflict = post_fiche(client, orienteur, other, key="fiche-2026-001")
     assert conflict.status_code == 409
     assert conflict.get_json()["message"] == (
-        "Cette clé d'idempotence a déjà servi pour une autre fiche.")
-    assert len(registry_rows(app)) == 1 and count(app, Draft) == 1
+        "Cette clé d'idempotence a déjà servi pour un autre document.")
+    assert len(registry_rows(app)) == 1 and count(app, Draft) == 0
 
 
 def test_sending_a_draft_with_a_used_key_keeps_the_draft(app, client, orienteur):

@@ -37,7 +37,7 @@ def live_server(tmp_path_factory):
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
-    from service import create_app
+    from service.app import create_app
     from service.demo import seed_accounts
     from service.extensions import db
 

@@ -43,8 +43,7 @@ def protocol(live_server, tmp_path):
         user = _user(ACCOMPAGNANT)
         household = db.session.get(Household, ids["household"])
         draft = flow.new_draft("protocole_crise", user, household_id=household.id, data=data)
-        entry = flow.finalise(draft, user, str(uuid.uuid4()),
-                              household_reference=household.reference).entry
+        entry = flow.finalise(draft, user, str(uuid.uuid4())).entry
         found = {"household": household.id, "entry": entry.id}
         db.session.remove()
     return found

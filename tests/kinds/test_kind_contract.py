@@ -13,6 +13,7 @@ from service.config import PROJECT_ROOT
 from service.kinds import CATALOGUE
 from service.rendering.docx import undeclared_variables
 from service.rendering.jinja_env import document_env
+from service.web.labels import form_module
 
 TEMPLATES = str(PROJECT_ROOT / "doc_templates")
 KINDS = sorted(CATALOGUE)
@@ -46,7 +47,7 @@ def _schema_names(schema) -> dict:
 def test_form_fields_equal_schema_fields(key):
     kind = CATALOGUE[key]
     for section in kind.sections:
-        form_class = kind.form_module.SECTION_FORMS[section.key]
+        form_class = form_module(kind).SECTION_FORMS[section.key]
         assert _form_names(form_class) == _schema_names(section.schema()), section.key
 
 
@@ -63,7 +64,7 @@ def test_templates_exist_and_declare_only_context_names(key):
     macros = {node.name for node in tree.find_all(nodes.Macro)}
     assert meta.find_undeclared_variables(tree) - macros <= names
     if "docx" in kind.formats:
-        assert undeclared_variables(TEMPLATES, kind.docx_template) <= names
+        assert undeclared_variables(TEMPLATES, kind.output("docx").template) <= names
 
 
 @pytest.mark.parametrize("key", KINDS)

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from service.documents import flow
+from service.documents import produce
 from service.documents.models import DRAFT, Draft
 from service.referrals.models import Referral
 from service.registry.models import AuditEvent, RegistryEntry
@@ -235,24 +235,24 @@ class _DbWhoseCommitFails(_Proxy):
 
 
 def _fail_commit(monkeypatch):
-    monkeypatch.setattr(flow, "db", _DbWhoseCommitFails(flow.db))
+    monkeypatch.setattr(produce, "db", _DbWhoseCommitFails(produce.db))
 
 
 def _crash_after_blobs(monkeypatch):
-    real = flow.append
+    real = produce.append
 
     def append_then_crash(**kwargs):
         real(**kwargs)  # blobs written and fsynced, row flushed
         raise RuntimeError("arrêt brutal après l'écriture des fichiers (panne simulée)")
 
-    monkeypatch.setattr(flow, "append", append_then_crash)
+    monkeypatch.setattr(produce, "append", append_then_crash)
 
 
 def _crash_in_render(monkeypatch):
     def render(*args, **kwargs):
         raise MemoryError("rendu interrompu (panne simulée)")
 
-    monkeypatch.setattr(flow, "render", render)
+    monkeypatch.setattr(produce, "render", render)
 
 
 FAULTS = {"commit-fails": (_fail_commit, True),
@@ -417,14 +417,14 @@ def test_key_race_with_a_different_payload_is_a_conflict(app, monkeypatch):
     client = app.test_client()
     first = client.post("/api/v1/fiches", json=sample_fiche(), headers=headers)
     assert first.status_code == 201
-    real_by_key = flow._by_key
+    real_by_key = produce.by_key
     calls = []
 
     def by_key_not_yet_committed(key):
         calls.append(key)
         return None if len(calls) == 1 else real_by_key(key)
 
-    monkeypatch.setattr(flow, "_by_key", by_key_not_yet_committed)
+    monkeypatch.setattr(produce, "by_key", by_key_not_yet_committed)
     other = sample_fiche()
     other["projet"]["secteurs"] = "Lattes"
     second = client.post("/api/v1/fiches", json=other, headers=headers)

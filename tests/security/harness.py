@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service import create_app
+from service.app import create_app
 from service.extensions import db
 from tests.conftest import PASSWORD, PG_URL, _reset_postgres, csrf_from
 from tests.helpers import fill_section, sample_fiche, start_draft, submit_draft

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from werkzeug.test import encode_multipart
 
-from service import create_app
+from service.app import create_app
 from service.auth.models import ApiToken, LoginAttempt
 from service.documents.models import DRAFT, Draft
 from service.referrals.models import Referral

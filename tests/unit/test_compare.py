@@ -10,6 +10,7 @@ import pytest
 
 from service.kinds import get
 from service.kinds.compare import ADDED, CHANGED, REMOVED, Change, Labels, compare
+from service.web.labels import kind_labels
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 N = "\u202f"  # narrow no-break space, before « : » and inside « »
@@ -25,7 +26,7 @@ def snapshot(key: str, edit=None) -> dict:
 
 
 def labels(key: str) -> Labels:
-    return get(key).extra["compare_labels"]()
+    return kind_labels(get(key))
 
 
 @pytest.fixture(scope="module")

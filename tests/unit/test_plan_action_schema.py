@@ -27,7 +27,7 @@ def errors_of(schema, data) -> dict:
 def test_sample_loads_and_describes():
     loaded = KIND.schema().load(sample_input())
     assert KIND.describe(loaded) == "Nadia Ferhat – plan du 14 janvier 2027"
-    assert KIND.scope == "household" and KIND.signed is False
+    assert KIND.subject == "household" and KIND.signed is False
 
 
 @pytest.mark.parametrize("day, months, expected", [

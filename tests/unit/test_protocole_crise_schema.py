@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import ValidationError
 
+from service.kinds.base import PrefillSource
 from service.kinds.protocole_crise import (
     KIND,
     LogementSchema,
@@ -31,12 +32,12 @@ def scenario(code: str, **change) -> dict:
 def test_sample_loads_describes_and_has_no_signature_yet():
     loaded = KIND.schema().load(sample_input())
     assert KIND.describe(loaded) == "Nadia Ferhat – protocole du 28 janvier 2027"
-    assert KIND.scope == "household" and KIND.signed is True
+    assert KIND.subject == "household" and KIND.signed is True
     assert KIND.build_context(loaded)["signatures"] == []
 
 
 def test_a_new_protocol_starts_with_the_charters_three_situations():
-    assert KIND.extra["prefill"]() == {"scenarios": {"liste": [
+    assert KIND.prefill(PrefillSource(user=None)) == {"scenarios": {"liste": [
         {"code": "perte_de_contact"}, {"code": "probleme_sante_envahissant"},
         {"code": "difficultes_entourage"}]}}
 

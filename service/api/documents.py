@@ -1,0 +1,98 @@
+"""API for registered documents of every kind: metadata, files, and documents built from the
+records for a period (bilans)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import g, request, url_for
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields
+
+from service import kinds
+from service.api import errors
+from service.api.auth import require_token
+from service.api.schemas import EntrySchema
+from service.auth.policy import require
+from service.documents.access import readable_entry, subject_label
+from service.errors import OperationError
+from service.extensions import db
+from service.operations import documents
+from service.registry import audit
+from service.registry.store import blob_store, download_name, is_current
+from service.web.documents_views import attachment
+
+blp = Blueprint("api_documents", __name__, url_prefix="/api/v1",
+                description="Registre : versions enregistrées, fichiers, documents d'une période")
+blp.before_request(require_token)
+errors.register(blp)
+MAX_KEY_LENGTH = 80
+
+
+def idempotency_key() -> str:
+    """The client's key ("1", "fiche-42"...); produce scopes it to the user (SECURITY C4)."""
+    key = request.headers.get("Idempotency-Key", "").strip() or str(uuid.uuid4())
+    if len(key) > MAX_KEY_LENGTH:
+        abort(400, message=f"Idempotency-Key trop long ({MAX_KEY_LENGTH} caractères au plus).")
+    return f"api:{key}"
+
+
+def entry_json(entry) -> dict:
+    """A registered version as every endpoint returns it, with a link per file."""
+    files = [{"format": f.format, "role": f.role, "media_type": f.media_type,
+              "sha256": f.sha256, "size": f.size,
+              "url": url_for("api_documents.document_file", entry_id=entry.id, fmt=f.format)}
+             for f in entry.files if f.role == "document"]
+    return {
+        "id": entry.id, "series_id": entry.series_id, "kind": entry.kind, "title": entry.title,
+        "version": entry.version, "status": entry.status, "current": is_current(entry),
+        "verification_code": entry.verification_code, "pdf_sha256": entry.pdf_sha256,
+        "docx_sha256": entry.docx_sha256, "created_at": entry.created_at,
+        "files": files,
+        "pdf_url": url_for("api_documents.document_file", entry_id=entry.id, fmt="pdf"),
+        "docx_url": (url_for("api_documents.document_file", entry_id=entry.id, fmt="docx")
+                     if entry.docx_sha256 else None),
+    }
+
+
+@blp.route("/documents/<entry_id>")
+@blp.response(200, EntrySchema)
+def document(entry_id):
+    """Métadonnées d'une version enregistrée."""
+    entry, _, _ = readable_entry(g.api_user, entry_id)
+    return entry_json(entry)
+
+
+@blp.route("/documents/<entry_id>/<fmt>")
+@blp.response(200, content_type="application/octet-stream")
+def document_file(entry_id, fmt):
+    """Un fichier d'une version (PDF, DOCX…), lecture tracée."""
+    entry, series, household = readable_entry(g.api_user, entry_id)
+    stored = entry.file(fmt)
+    if stored is None:
+        abort(404)
+    audit.record("download", "document", entry.id, series.household_id, user=g.api_user,
+                 format=fmt, via="api")
+    db.session.commit()
+    return attachment(blob_store().get(stored.sha256), stored.media_type,
+                      download_name(entry, fmt, subject_label(series, household)))
+
+
+class PeriodSchema(Schema):
+    debut = fields.Date(required=True, metadata={"description": "Premier jour de la période"})
+    fin = fields.Date(required=True, metadata={"description": "Dernier jour de la période"})
+
+
+@blp.route("/rapports/<kind_key>", methods=["POST"])
+@blp.arguments(PeriodSchema)
+@blp.response(201, EntrySchema)
+def build_report(args, kind_key):
+    """Produire un document d'une période à partir des données enregistrées (idempotent)."""
+    kind = kinds.find(kind_key)
+    require(kind is not None)
+    try:
+        result = documents.build_for_period(kind, args["debut"], args["fin"], g.api_user,
+                                            idempotency_key())
+    except OperationError as exc:
+        errors.abort_for(exc)
+    return entry_json(result.entry)

@@ -1,0 +1,63 @@
+"""The application factory: configuration, extensions, blueprints, commands, signal handlers."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from sqlalchemy import event
+
+from service import (
+    config,
+    models,  # noqa: F401  (register every table with SQLAlchemy)
+)
+from service.api import init_api
+from service.auth.session import init_login
+from service.cli import register_cli
+from service.documents.produce import document_registered
+from service.documents.sealing import sealer
+from service.extensions import csrf, db, login_manager, migrate
+from service.referrals.service import on_registered
+from service.registry import verification
+from service.web import limit_urlencoded_body, register_web
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    # Named after the package, not this module: templates/ and static/ are found from there.
+    app = Flask("service", instance_relative_config=False)
+    config.load(app, overrides)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    for noisy in ("weasyprint", "fontTools"):  # per-step progress lines, not events
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    app.before_request(limit_urlencoded_body)  # before CSRFProtect reads request.form
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    init_login(app)
+    register_web(app)
+    init_api(app)
+    register_cli(app)
+    document_registered.connect(on_registered)
+    # The registry checks an uploaded seal against roots it does not own: the sealing identity.
+    verification.init_seal_check(app, lambda: sealer().roots)
+    _sqlite_pragmas(app)
+    return app
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """WAL + synchronous=FULL + foreign keys: SQLite as durable as it can be (SECURITY C2)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()

@@ -1,0 +1,33 @@
+"""Domain errors raised by operations, and the one place that maps them to French and HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.errors import (  # noqa: F401  (re-exported: operations raise these)
+    Conflict,
+    IdempotencyConflict,
+    Invalid,
+    NotFound,
+    OperationError,
+    PreflightFailed,
+    StaleVersion,
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    message: str
+    fields: dict | list
+    problems: list[str]
+
+
+def http_answer(error: OperationError) -> Answer:
+    """The status and French words both channels give for `error`."""
+    return Answer(
+        status=error.status,
+        message=error.message,
+        fields=getattr(error, "fields", {}) or {},
+        problems=list(getattr(error, "problems", []) or []),
+    )
