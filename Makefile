@@ -19,19 +19,22 @@ system-deps:
 
 setup: system-deps $(VENV)/.installed
 
+# The address printed in the QR codes (demo documents included) follows PORT unless it is set.
 run: setup
 	$(VENV)/bin/flask init-db
-	$(VENV)/bin/flask demo-data
+	FLASK_PUBLIC_BASE_URL="$${FLASK_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" \
+		$(VENV)/bin/flask demo-data
 	@echo ""
 	@echo "Service prêt : http://127.0.0.1:$(PORT)"
-	FLASK_HTTPS=false $(VENV)/bin/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
-		'service.app:create_app()'
+	PORT=$(PORT) bash scripts/serve.sh
 
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy service forms
 	$(VENV)/bin/pytest
 
 bench: setup
+	@bash scripts/bench-deps.sh
 	$(PY) -m bench
 
 lint: setup

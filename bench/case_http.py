@@ -1,4 +1,4 @@
-"""Case 2: the fiche de lien through gunicorn over HTTP (first request, warm submissions)."""
+"""Case: the fiche de lien through gunicorn over HTTP (first request, warm submissions)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def _cold_start() -> dict[str, float]:
 
 
 def run(bench: Bench) -> None:
-    heading("2. Fiche de lien through HTTP (gunicorn, 1 worker, 127.0.0.1)")
+    heading("Fiche de lien through HTTP (gunicorn, 1 worker, 127.0.0.1)")
     m = measure(bench)
     s = m["stats"]
     print(f"  gunicorn on 127.0.0.1:{m['port']}, last worker ready {m['boot']:.2f} s after "
@@ -91,6 +91,10 @@ def run(bench: Bench) -> None:
     problems = m["log_problems"]
     print(f"  server log: {len(problems)} warning/error lines"
           + (f", first: {problems[0][:160]}" if problems else ""))
+    for name in ("submit", "raw", "service", "docx", "download"):
+        bench.record("http", name, s[name])
+    bench.record("http", "first_request", first)
+    bench.record("http", "worker_rss_kb", {"before": before, "after": after})
     bench.verdicts.check("fiche through HTTP, submission / raw WeasyPrint",
                          s["submit"].median / s["raw"].median, BUDGET_RAW,
                          detail="whole submission incl. DOCX + registry")

@@ -1,4 +1,4 @@
-"""Case 5: RSS growth of one worker process over 120 renders (PDF + DOCX each)."""
+"""Case: RSS growth of one worker process over 120 renders (PDF + DOCX each)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ RENDERS = 120
 
 def run(bench: Bench) -> None:
     renders = 24 if bench.quick else RENDERS
-    heading(f"5. Memory: {renders} renders in one worker process")
+    heading(f"Memory: {renders} renders in one worker process")
     done = subprocess.run([sys.executable, "-m", "bench.memory_worker", str(renders)],
                           cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
@@ -29,6 +29,8 @@ def run(bench: Bench) -> None:
     growth = (marks[f"after {renders} renders"] - marks["after 2 warm-ups"]) / 1024
     print(f"  growth from import to the end (info): "
           f"{(marks[f'after {renders} renders'] - marks['service imported']) / 1024:.1f} MB")
+    bench.record("memory", "rss_kb", marks)
+    bench.record("memory", "peak_kb", result["peak_kb"])
     name = f"{renders} renders in one worker, RSS growth after warm-up"
     if bench.quick:
         name += f" (quick: {renders}, not {RENDERS})"

@@ -1,10 +1,12 @@
-"""Case 7: where one warm service render goes: cProfile top 10, phases, unprofiled split."""
+"""Case: where one warm service render goes: cProfile top 10, phases, unprofiled split."""
 
 from __future__ import annotations
 
 import cProfile
+import gc
 import io
 import pstats
+import time
 from functools import partial
 
 from bench import HTML_TEMPLATE, SHARED_DIR, TEMPLATES_DIR, engines, sample
@@ -59,7 +61,7 @@ def _unprofiled(runs: int) -> dict[str, Stats]:
 
 
 def run(bench: Bench) -> None:
-    heading("7. Profile of one warm service render (cProfile)")
+    heading("Profile of one warm service render (cProfile)")
     for _ in range(bench.warmups):
         engines.service_pdf()
     profiler = cProfile.Profile()
@@ -83,3 +85,33 @@ def run(bench: Bench) -> None:
     whole = sum(s.median for s in steps.values())
     print("  without profiler (medians of 5): " + ", ".join(
         f"{k} {s.median * 1000:.0f} ms ({s.median / whole:.0%})" for k, s in steps.items()))
+    collector = _collector_share(3 if bench.quick else 8)
+    print(f"  garbage collector during {collector['renders']} renders: "
+          f"{collector['share']:.0%} of the render time "
+          f"({collector['ms_per_render']:.0f} ms per render; " + ", ".join(
+              f"gen{g} {n / collector['renders']:.1f}×" for g, n in collector["runs"].items())
+          + f" per render); {collector['tracked']} objects tracked, "
+          f"{collector['frozen']} frozen")
+    bench.record("profile", "phases_ms", {k: s.median * 1000 for k, s in steps.items()})
+    bench.record("profile", "collector", collector)
+
+
+def _collector_share(renders: int) -> dict:
+    """Time spent in the cyclic garbage collector during service renders (gc.callbacks)."""
+    spent, runs, started = [0.0], {0: 0, 1: 0, 2: 0}, [0.0]
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            spent[0] += time.perf_counter() - started[0]
+            runs[info["generation"]] += 1
+
+    gc.callbacks.append(callback)
+    try:
+        seconds = timed(lambda: [engines.service_pdf() for _ in range(renders)])[0]
+    finally:
+        gc.callbacks.remove(callback)
+    return {"renders": renders, "share": spent[0] / seconds,
+            "ms_per_render": spent[0] / renders * 1000, "runs": runs,
+            "tracked": len(gc.get_objects()), "frozen": gc.get_freeze_count()}

@@ -4,7 +4,8 @@ import json
 import os
 
 bind = ["127.0.0.1:0"]
-workers = 1
+workers = int(os.environ.get("BENCH_WORKERS", "1"))
+threads = int(os.environ.get("BENCH_THREADS", "1"))
 accesslog = None
 graceful_timeout = 5
 

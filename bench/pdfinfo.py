@@ -16,5 +16,13 @@ def describe(pdf: bytes) -> str:
         for font in (resources.get("/Font") or {}).values():
             name = str(font.get_object().get("/BaseFont", "?")).lstrip("/")
             fonts.add(name.split("+", 1)[-1])
+    tagged = "/StructTreeRoot" in reader.trailer["/Root"]
     return (f"{len(reader.pages)} pages, {len(pdf) / 1024:.0f} KB, "
-            f"fonts: {', '.join(sorted(fonts)) or 'none'}")
+            f"{'tagged' if tagged else 'untagged'}, fonts: {', '.join(sorted(fonts)) or 'none'}")
+
+
+def is_tagged(pdf: bytes) -> bool:
+    """Whether the PDF has a structure tree (tagged, accessible PDF)."""
+    from pypdf import PdfReader
+
+    return "/StructTreeRoot" in PdfReader(io.BytesIO(pdf)).trailer["/Root"]

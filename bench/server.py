@@ -20,16 +20,23 @@ EMAIL = "orienteur@demo.example"
 
 
 class GunicornServer:
-    """Start with `start()`, always `stop()`; everything lives in one temp directory."""
+    """Start with `start()`, always `stop()`; everything lives in one temp directory.
 
-    def __init__(self) -> None:
+    One worker with gunicorn's default single thread unless told otherwise (the burst case runs
+    the production shape: 2 workers × 4 threads); SQLite in the temp directory by default.
+    """
+
+    def __init__(self, database_url: str | None = None, workers: int = 1,
+                 threads: int = 1) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="bench-http-"))
         self.env = dict(os.environ,
-                        DATABASE_URL=f"sqlite:///{self.root / 'app.db'}",
+                        DATABASE_URL=database_url or f"sqlite:///{self.root / 'app.db'}",
                         FLASK_BLOB_ROOT=str(self.root / "objects"),
                         FLASK_SECRET_KEY=secrets.token_hex(16),
                         FLASK_HTTPS="false",
-                        BENCH_READY_FILE=str(self.root / "ready.json"))
+                        BENCH_READY_FILE=str(self.root / "ready.json"),
+                        BENCH_WORKERS=str(workers),
+                        BENCH_THREADS=str(threads))
         self.env.pop("FLASK_APP", None)
         self.proc: subprocess.Popen | None = None
         self.port = 0
@@ -40,8 +47,8 @@ class GunicornServer:
     def prepare(self) -> None:
         """Migrate + seed demo accounts, then `flask create-token` with the same environment."""
         self._call([sys.executable, "-m", "bench.dbsetup"])
-        out = self._call([sys.executable, "-m", "flask", "--app", "service", "create-token",
-                          "--email", EMAIL])
+        out = self._call([sys.executable, "-m", "flask", "--app", "service.app",
+                          "create-token", "--email", EMAIL])
         self.token = out.strip().splitlines()[-1]
 
     def start(self, timeout: float = 60) -> None:
@@ -107,6 +114,12 @@ class GunicornServer:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def flask(self, *args: str) -> subprocess.CompletedProcess:
+        """`flask --app service.app ARGS` on this server's database and blobs (never raises)."""
+        return subprocess.run([sys.executable, "-m", "flask", "--app", "service.app", *args],
+                              cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True,
+                              timeout=300)
 
     def _call(self, cmd: list[str]) -> str:
         done = subprocess.run(cmd, cwd=PROJECT_ROOT, env=self.env, capture_output=True,

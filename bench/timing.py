@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import statistics
 import time
 from collections.abc import Callable
@@ -46,14 +47,28 @@ def measure(fn: Callable[[], object], runs: int, warmups: int = 2) -> Stats:
     return alternate({"only": fn}, runs, warmups)["only"]
 
 
-def alternate(fns: dict[str, Callable[[], object]], runs: int,
-              warmups: int = 2) -> dict[str, Stats]:
-    """Round-robin the calls (A, B, A, B...) so machine drift hits every engine alike."""
+def alternate(fns: dict[str, Callable[[], object]], runs: int, warmups: int = 2,
+              every: dict[str, int] | None = None,
+              before: Callable[[], object] | None = None) -> dict[str, Stats]:
+    """Rounds in which every call runs once, so machine drift hits every engine alike.
+
+    The order is shuffled in each round (fixed seed): Python's full garbage collections come
+    every few renders, and in a fixed order they would fall on the same engine each round.
+    `every[name] = k` times that call in one round out of k only (a slow peer engine), still
+    interleaved with the others. `before`, if given, runs untimed before each timed call.
+    """
+    every = every or {}
     for _ in range(warmups):
         for fn in fns.values():
             fn()
     stats = {name: Stats() for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            stats[name].samples.append(timed(fn)[0])
+    order = list(fns)
+    shuffle = random.Random(13).shuffle
+    for round_ in range(runs):
+        shuffle(order)
+        for name in order:
+            if round_ % every.get(name, 1) == 0:
+                if before is not None:
+                    before()
+                stats[name].samples.append(timed(fns[name])[0])
     return stats

@@ -1,6 +1,6 @@
 """The fiche de lien, one form per section; field names equal the marshmallow schema's."""
 
-from wtforms import FieldList, Form, FormField
+from wtforms import Form, FormField
 
 from forms import widgets as w
 from service.kinds import fiche_de_lien_vocabulary as C
@@ -35,19 +35,24 @@ class PersonneForm(Form):
 class EnfantForm(Form):
     prenom = w.text("Prénom")
     age = w.text("Âge (en années)", width=4, inputmode="numeric")
-    sexe = w.select("Sexe", C.SEXES)
+    sexe = w.select("Sexe", C.SEXES_ENFANT)
     scolarite = w.text("Scolarité (facultatif)", hint="Établissement, classe")
     hebergement = w.select("Présence au foyer", C.HEBERGEMENT_ENFANT)
 
 
 class MenageForm(Form):
     demandeur = FormField(PersonneForm, "Demandeur ou demandeuse")
-    co_demandeurs = FieldList(FormField(PersonneForm), "Co-demandeur ou co-demandeuse",
-                              min_entries=0, max_entries=5)
+    co_demandeurs = w.repeat(PersonneForm, "Co-demandeur ou co-demandeuse",
+                             add="Ajouter un co-demandeur ou une co-demandeuse",
+                             remove="Retirer le co-demandeur ou la co-demandeuse {n}",
+                             empty_label="Co-demandeurs ou co-demandeuses", empty="aucun",
+                             min_entries=0, max_entries=5)
     typologie = w.select("Composition du ménage", C.TYPOLOGIES)
     situation_matrimoniale = w.select("Situation matrimoniale (facultatif)",
                                       C.SITUATIONS_MATRIMONIALES)
-    enfants = FieldList(FormField(EnfantForm), "Enfant", min_entries=0, max_entries=12)
+    enfants = w.repeat(EnfantForm, "Enfant", add="Ajouter un enfant",
+                       remove="Retirer l'enfant {n}", empty_label="Enfants", empty="aucun",
+                       min_entries=0, max_entries=12)
     enfant_a_naitre_date = w.date("Enfant à naître : date prévue (facultatif)")
     animaux = w.radios("Le ménage a-t-il des animaux ?", C.OUI_NON)
     animaux_types = w.checkboxes("Quels animaux ?", C.ANIMAUX, show_if="animaux=oui")
@@ -74,7 +79,9 @@ class RessourceForm(Form):
 
 
 class RessourcesForm(Form):
-    lignes = FieldList(FormField(RessourceForm), "Ressource", min_entries=1, max_entries=15)
+    lignes = w.repeat(RessourceForm, "Ressource", add="Ajouter une ressource",
+                      remove="Retirer la ressource {n}", empty_label="Ressources",
+                      empty="aucune", min_entries=1, max_entries=15)
     dettes = w.checkboxes("Dettes connues (facultatif)", C.DETTES)
 
 
@@ -101,7 +108,7 @@ class ProjetForm(Form):
     accessibilite_pmr = w.radios("Besoin d'un logement accessible (PMR) ?", C.OUI_NON)
     besoins_adaptation = w.long_text("Besoins d'adaptation du logement (facultatif)",
                                      hint="Étage, ascenseur, handicap…")
-    reste_a_charge = w.money("Reste-à-charge supportable par mois (facultatif)")
+    reste_a_charge = w.money("Reste à charge supportable par mois (facultatif)")
     contraintes = w.long_text("Contraintes et souhaits (facultatif)",
                               hint="Proximité des soins, du travail, de l'école, du réseau…")
 
@@ -127,14 +134,8 @@ class AutoEvaluationForm(Form):
 
 
 class ConsentementForm(Form):
-    accord_orientation = w.consent(
-        "La personne est d'accord pour être orientée vers le dispositif Bail d'abord et pour "
-        "que cette fiche soit transmise à la Plateforme Logement d'abord."
-    )
-    information_rgpd = w.consent(
-        "La personne a été informée de l'utilisation de ses données et de ses droits "
-        "(accès, rectification, opposition)."
-    )
+    accord_orientation = w.consent(C.CONSENT_ORIENTATION)
+    information_rgpd = w.consent(C.CONSENT_INFORMATION)
     date_consentement = w.date("Date du recueil du consentement")
     lieu = w.text("Fait à", autocomplete="address-level2")
 

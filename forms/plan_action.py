@@ -1,6 +1,6 @@
 """The plan d'action concerté, one form per section; field names equal the marshmallow schema's."""
 
-from wtforms import FieldList, Form, FormField
+from wtforms import Form
 
 from forms import widgets as w
 from service.kinds import plan_action_vocabulary as C
@@ -50,13 +50,15 @@ class ObjectifForm(Form):
 class DomaineForm(Form):
     code = w.select("Domaine", C.DOMAINES,
                     hint="Chaque domaine ne figure qu'une fois dans le plan")
-    objectifs = FieldList(FormField(ObjectifForm), "Objectif", min_entries=1,
-                          max_entries=C.MAX_OBJECTIFS)
+    objectifs = w.repeat(ObjectifForm, "Objectif", add="Ajouter un objectif",
+                         remove="Retirer l'objectif {n}", empty_label="Objectifs",
+                         empty="aucun", min_entries=1, max_entries=C.MAX_OBJECTIFS)
 
 
 class DomainesForm(Form):
-    liste = FieldList(FormField(DomaineForm), "Domaine", min_entries=1,
-                      max_entries=C.MAX_DOMAINES)
+    liste = w.repeat(DomaineForm, "Domaine", add="Ajouter un domaine",
+                     remove="Retirer le domaine {n}", empty_label="Domaines", empty="aucun",
+                     min_entries=1, max_entries=C.MAX_DOMAINES)
 
 
 class AccordForm(Form):

@@ -1,10 +1,10 @@
 """The protocole de crise, one form per section; field names equal the marshmallow schema's.
 
-No `show_if` inside repeated entries: the page script resolves a condition against the first
-matching field of the page, so it would hide fields of the second entry by mistake.
+A `show_if` inside a repeated entry names a field of the same entry (or of an enclosing one):
+the page script and the server both look for it from the conditional field outwards.
 """
 
-from wtforms import FieldList, Form, FormField
+from wtforms import Form, FormField
 
 from forms import widgets as w
 from service.kinds import protocole_crise_vocabulary as C
@@ -40,11 +40,12 @@ class AvantForm(Form):
     ce_que_je_fais = w.long_text("Ce que je fais moi-même (facultatif)", rows=3)
     ce_que_fait_equipe = w.long_text("Ce que l'équipe fait", rows=3)
     delai_inquietude_jours = w.text("Au bout de combien de jours sans nouvelles l'équipe "
-                                    "s'inquiète-t-elle ?",
+                                    "s'inquiète-t-elle\u202f?",
                                     hint="Seulement pour la perte de contact", width=4,
-                                    inputmode="numeric")
+                                    inputmode="numeric", show_if=f"code={C.PERTE_DE_CONTACT}")
     canaux = w.checkboxes("Comment l'équipe essaie de me joindre",
-                          C.CANAUX, hint="Seulement pour la perte de contact")
+                          C.CANAUX, hint="Seulement pour la perte de contact",
+                          show_if=f"code={C.PERTE_DE_CONTACT}")
 
 
 class PendantForm(Form):
@@ -75,8 +76,9 @@ class ScenarioForm(Form):
 
 
 class ScenariosForm(Form):
-    liste = FieldList(FormField(ScenarioForm), "Situation", min_entries=1,
-                      max_entries=C.MAX_SCENARIOS)
+    liste = w.repeat(ScenarioForm, "Situation", add="Ajouter une situation",
+                     remove="Retirer la situation {n}", empty_label="Situations",
+                     empty="aucune", min_entries=1, max_entries=C.MAX_SCENARIOS)
 
 
 class PersonneForm(Form):
@@ -98,8 +100,10 @@ class PersonneForm(Form):
 
 
 class PersonnesForm(Form):
-    liste = FieldList(FormField(PersonneForm), "Personne", min_entries=0,
-                      max_entries=C.MAX_PERSONNES)
+    liste = w.repeat(PersonneForm, "Personne", add="Ajouter une personne",
+                     remove="Retirer la personne {n}",
+                     empty_label="Personnes à prévenir ou à ne pas prévenir", empty="aucune",
+                     min_entries=0, max_entries=C.MAX_PERSONNES)
 
 
 class LogementForm(Form):
@@ -118,8 +122,7 @@ class LogementForm(Form):
 
 
 class ValiditeForm(Form):
-    modification_acceptee = w.consent(
-        "Ce protocole peut être modifié à tout moment à ma demande.")
+    modification_acceptee = w.consent(C.MODIFICATION)
     date_effet = w.date("Date d'effet du protocole")
     lieu = w.text("Fait à", autocomplete="address-level2")
 

@@ -2,6 +2,8 @@
 
 from wtforms import (
     BooleanField,
+    FieldList,
+    FormField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -72,3 +74,12 @@ def checkboxes(label, choices, hint="", show_if=None):
 
 def consent(label, hint=""):
     return BooleanField(label, description=hint)
+
+
+def repeat(entry_form, label, *, add, remove, empty_label, empty, **kw):
+    """A repeated entry with its French words: « Ajouter un enfant », « Retirer l'enfant 2 »
+    (`remove` holds {n}), and what « Vérifiez vos réponses » says when there is none
+    (« Enfants : aucun »)."""
+    words = {"data-add": add, "data-remove": remove, "data-empty-label": empty_label,
+             "data-empty": empty}
+    return FieldList(FormField(entry_form), label, render_kw=words, **kw)

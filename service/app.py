@@ -14,12 +14,17 @@ from service import (
 from service.api import init_api
 from service.auth.session import init_login
 from service.cli import register_cli
+from service.documents import deferred  # noqa: F401  (registers its job kind)
 from service.documents.produce import document_registered
-from service.documents.sealing import sealer
+from service.documents.sealing import trust_roots
 from service.extensions import csrf, db, login_manager, migrate
+from service.jobs import celery_app, heartbeat, periodic
+from service.notifications import tasks as notification_tasks
 from service.referrals.service import on_registered
 from service.registry import verification
 from service.web import limit_urlencoded_body, register_web
+from service.web.applications import init_app as init_applications
+from service.web.reporting import init_app as init_reporting
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -39,10 +44,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_login(app)
     register_web(app)
     init_api(app)
+    init_applications(app)  # calls for applications: kinds, pages, API
+    init_reporting(app)  # bilans and their records: kinds, pages, API
     register_cli(app)
+    celery_app.configure(app)
+    notification_tasks.init_app(app)
+    if heartbeat.beat not in periodic.HEARTBEAT_HOOKS:
+        periodic.HEARTBEAT_HOOKS.append(heartbeat.beat)
     document_registered.connect(on_registered)
     # The registry checks an uploaded seal against roots it does not own: the sealing identity.
-    verification.init_seal_check(app, lambda: sealer().roots)
+    verification.init_seal_check(app, trust_roots)
     _sqlite_pragmas(app)
     return app
 
@@ -59,5 +70,5 @@ def _sqlite_pragmas(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={int(app.config['SQLITE_BUSY_TIMEOUT_MS'])}")
             cursor.close()

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
+import time
+from datetime import date
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
 
 from service.auth import roles
 from service.auth.models import ApiToken, Structure, User
-from service.auth.passwords import hash_password
-from service.demo import load_demo
+from service.auth.passwords import hash_password, problems
+from service.demo import load_demo, seed_accounts
 from service.documents.rerender import rerender
 from service.extensions import db
 from service.ids import new_id
-from service.registry.check import collect_orphans
+from service.registry.check import collect_orphans, grace_label
 from service.registry.check import run as run_check
 from service.registry.models import RegistryEntry
 from service.registry.verification import revoke
+from service.reporting import synthetic
+from service.timeutil import today_paris
 
 
 def register_cli(app: Flask) -> None:
@@ -39,35 +44,73 @@ def init_db():
 
 
 @click.command("demo-data")
-def demo_data():
-    """Load demo structures, one account per role, households and fiches (idempotent)."""
+@click.option("--households", type=click.IntRange(0, 200_000), default=0,
+              help="Also draw a synthetic history of N fiches over the last years.")
+@click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic history.")
+def demo_data(households, seed):
+    """Load demo structures, one account per role, households and fiches (idempotent).
+
+    Development only: its accounts share a published password."""
+    if current_app.config.get("ENV") != "development":
+        raise click.ClickException(
+            "Refusé : les données de démonstration (comptes au mot de passe publié) ne se "
+            "chargent qu'en développement (FLASK_ENV=development).")
     accounts, token = load_demo()
+    if households:
+        _synthetic_history(households, seed)
     click.echo("Comptes de démonstration (mot de passe commun : « demo-logement-2026 ») :")
     for email, role in accounts:
         click.echo(f"  {roles.LABELS[role]:<30} {email}")
     if token:
-        click.echo(f"Jeton d'API de démonstration (orienteur) : {token}")
+        click.echo(f"Jeton d'API de démonstration (orienteur), affiché cette fois seulement : "
+                   f"{token}")
+    click.echo("Les comptes administrateur et encadrant demandent en plus, à la première "
+               "connexion, d'activer un second facteur (application d'authentification).")
+
+
+def _synthetic_history(households: int, seed: int) -> None:
+    users, _ = seed_accounts()
+    today = today_paris()
+    started = time.perf_counter()
+    counts = synthetic.generate(households, synthetic.demo_setting(
+        users, date(today.year - 2, 1, 1), today), seed=seed)
+    click.echo(f"Historique de synthèse : {counts['referrals']} fiches, {counts['households']} "
+               f"ménages, {counts['contacts']} contacts, {counts['expenses']} dépenses "
+               f"({time.perf_counter() - started:.1f} s).")
 
 
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)
 @click.option("--role", type=click.Choice(roles.ALL), required=True)
-@click.option("--structure", "structure_name", required=True)
+@click.option("--structure", "structure_name", required=True,
+              help="The exact name of an existing structure.")
+@click.option("--new-structure", is_flag=True,
+              help="Create the structure: without it, an unknown name is refused.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user(email, full_name, role, structure_name, password):
-    """Create an account in an existing or new structure."""
+def create_user(email, full_name, role, structure_name, new_structure, password):
+    """Create an account in an existing structure (or a new one, with --new-structure)."""
+    email = email.strip().lower()
     structure = db.session.execute(
         select(Structure).where(Structure.name == structure_name)).scalar_one_or_none()
+    if structure is None and not new_structure:
+        names = db.session.execute(select(Structure.name)).scalars().all()
+        close = difflib.get_close_matches(structure_name, names, n=3, cutoff=0.5)
+        hint = (" Vouliez-vous dire : " + " ; ".join(f"« {n} »" for n in close) + " ?"
+                if close else "")
+        raise click.ClickException(
+            f"Structure inconnue : « {structure_name} ».{hint} Donnez le nom exact d'une "
+            "structure existante, ou ajoutez --new-structure pour la créer.")
+    if db.session.execute(select(User.id).where(User.email == email)).first():
+        raise click.ClickException(f"Un compte existe déjà pour {email}.")
+    found = problems(password, name=full_name, email=email, role=role)
+    if found:
+        raise click.ClickException(" ".join(found))
     if structure is None:
         structure = Structure(id=new_id(), name=structure_name, kind=_structure_kind(role))
         db.session.add(structure)
-    try:
-        password_hash = hash_password(password)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.add(User(id=new_id(), email=email.strip().lower(), full_name=full_name,
-                        role=role, structure=structure, password_hash=password_hash))
+    db.session.add(User(id=new_id(), email=email, full_name=full_name,
+                        role=role, structure=structure, password_hash=hash_password(password)))
     db.session.commit()
     click.echo(f"Compte créé : {email} ({roles.LABELS[role]}, {structure.name})")
 
@@ -104,6 +147,13 @@ def registry_check():
         click.echo(f"ANOMALIE : {fault}")
     for orphan in report.orphans:
         click.echo(f"ORPHELIN : fichier sans version enregistrée, sha256 {orphan}")
+    grace = grace_label(report.grace_seconds)
+    for pending in report.pending:
+        click.echo(f"EN ATTENTE : fichier sans version enregistrée depuis moins de {grace} "
+                   f"(écriture en cours ou annulée, supprimé ensuite par « registry gc »), "
+                   f"sha256 {pending}")
+    for name in report.pending_temp:
+        click.echo(f"EN ATTENTE : fichier temporaire {name} (écriture en cours)")
     if report.ok:
         click.echo("Registre intègre.")
     sys.exit(0 if report.ok else 1)
@@ -134,11 +184,12 @@ def registry_rerender(entry_id):
 
 
 @registry.command("gc")
-@click.option("--grace-hours", default=24, show_default=True,
-              help="Only files older than this are removed (a render may be in progress).")
+@click.option("--grace-hours", type=float, default=None,
+              help="Only files older than this are removed (a render may be in progress); "
+                   "default: FLASK_REGISTRY_ORPHAN_GRACE_SECONDS (24 h).")
 def registry_gc(grace_hours):
     """Remove orphan blobs and abandoned temp files left by crashes (after a grace period)."""
-    removed = collect_orphans(grace_hours * 3600)
+    removed = collect_orphans(grace_hours * 3600 if grace_hours is not None else None)
     for path in removed:
         click.echo(f"Supprimé : {path}")
     click.echo(f"{len(removed)} fichier(s) orphelin(s) supprimé(s).")

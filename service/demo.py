@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from service.applications.demo_data import seed_demo_calls
 from service.auth import roles as R
 from service.auth.models import ApiToken, Structure, User
 from service.auth.passwords import hash_password
@@ -46,7 +47,7 @@ ACCOUNTS = [
     ("candidat@demo.example", "Inès Lopez", R.CANDIDAT, 6),
     ("admin@demo.example", "Administrateur Démo", R.ADMIN, 7),
 ]
-DEMO_TOKEN = "lda_demo_orienteur_token_not_for_production"  # noqa: S105
+DEMO_TOKEN_NAME = "Démonstration"  # noqa: S105  (the token's label, not a token)
 
 
 def sample_input(kind_key: str) -> dict | None:
@@ -72,15 +73,21 @@ def _variant(first: str, last: str, sexe: str, typologie: str, lieu: str) -> dic
 
 
 def load_demo() -> tuple[list[tuple[str, str]], str | None]:
+    """The demo accounts and data; a random API token for the demo orienteur the first time
+    (returned once, to be printed: only its digest is kept), None once it exists."""
     users, structures = seed_accounts()
+    orienteur = users["orienteur@demo.example"]
+    token = None
     if not db.session.execute(select(ApiToken).where(
-            ApiToken.token_sha256 == ApiToken.digest(DEMO_TOKEN))).scalar_one_or_none():
-        db.session.add(ApiToken(id=new_id(), user_id=users["orienteur@demo.example"].id,
-                                name="Démonstration", token_sha256=ApiToken.digest(DEMO_TOKEN)))
+            ApiToken.user_id == orienteur.id, ApiToken.name == DEMO_TOKEN_NAME,
+            ApiToken.revoked_at.is_(None))).first():
+        row, token = ApiToken.issue(orienteur, DEMO_TOKEN_NAME)
+        db.session.add(row)
         db.session.commit()
     if db.session.execute(select(Referral)).first() is None:
         _demo_fiches(users, structures)
-    return [(email, role) for email, _, role, _ in ACCOUNTS], DEMO_TOKEN
+    _demo_applications(users)
+    return [(email, role) for email, _, role, _ in ACCOUNTS], token
 
 
 def seed_accounts() -> tuple[dict[str, User], list[Structure]]:
@@ -111,6 +118,7 @@ def _demo_fiches(users, structures) -> None:
     admitted = _submit(orienteur, sample_fiche(), "demo-fiche-1")
     household = decide(admitted, "admis", plateforme, comment="Logement T3 proposé à Celleneuve.",
                        team_structure_id=structures[3].id)
+    assert household is not None  # an admission creates the household
     _demo_path(household.id, users["accompagnant@demo.example"])
     _submit(samu, _variant("Mohamed", "Benali", "M", "homme_seul", "rue"), "demo-fiche-2")
     waiting = _submit(orienteur, _variant("Sandrine", "Moreau", "F", "femme_seule",
@@ -146,3 +154,8 @@ def _demo_path(household_id: str, worker: User) -> None:
                            professionals=[worker.id], place="Au domicile",
                            recorded_by_id=worker.id))
     db.session.commit()
+
+
+def _demo_applications(users) -> None:
+    """Calls for applications: the seed's, and its next session with a dossier in progress."""
+    seed_demo_calls(users["candidat@demo.example"], sample_input("dossier_candidature"))

@@ -5,6 +5,8 @@ They live at the bottom of the layers so that every layer may raise them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class OperationError(Exception):
     """Base of every error an operation reports to a user; `message` is French."""
@@ -35,10 +37,12 @@ class PreflightFailed(OperationError):
     status = 422
     message = "Le document produit n'a pas passé les contrôles ; rien n'a été enregistré."
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], located: Sequence = ()):
         super().__init__("; ".join(problems))
         self.message = PreflightFailed.message
         self.problems = problems
+        # The problems traced to an answer (service.documents.locate.Located), for the form.
+        self.located = tuple(located)
 
     @property
     def messages(self) -> list[str]:

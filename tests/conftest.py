@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from service.app import create_app
 from service.extensions import db
+from tests import second_factor
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "demo-logement-2026"
@@ -85,6 +86,8 @@ def app(database_template, tmp_path):
         "BLOB_ROOT": str(tmp_path / "objects"),
         "SECRET_KEY": "test-secret",
         "HTTPS": False,
+        "DEFER_OUTPUTS": False,
+        "CELERY_DATA_FOLDER": str(tmp_path / "celery"),
         "TESTING": True,
     })
     app.test_client_class = IsolatedClient
@@ -118,7 +121,7 @@ def login(client, email: str, password: str = PASSWORD):
     response = client.post("/connexion", data={
         "email": email, "password": password, "csrf_token": csrf_from(page)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return response
+    return second_factor.complete(client, response, email)  # admin, encadrant
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from .docx_kit import (
     standard_document,
     table,
     valign,
+    verification_footer,
 )
 
 FILENAME = "fiche_de_lien.docx"
@@ -199,13 +200,11 @@ def section_h(doc):
 
 def section_i(doc):
     heading(doc, "I", "Consentement")
+    # The statements come from the context: the same source as the web form's labels.
     box_line(doc, "consentement.accord_orientation",
-             "La personne donne son accord à son orientation vers le dispositif Bail d'abord et "
-             "à la transmission de cette fiche au service Bail d'abord.", keep=True, after=3)
+             "{{ consentement.texte_accord_orientation }}", keep=True, after=3)
     box_line(doc, "consentement.information_rgpd",
-             "La personne a été informée du traitement de ses données personnelles (finalité, "
-             "destinataires, durée de conservation) et de ses droits d'accès, de rectification, "
-             "d'effacement et d'opposition.", keep=True, after=3)
+             "{{ consentement.texte_information_rgpd }}", keep=True, after=3)
     para(doc, "Fait à {{ consentement.lieu }}, le {{ consentement.date_consentement|date_fr }}",
          keep=True, before=3, after=5)
     t = signature_boxes(doc, ("Signature de la personne",
@@ -225,6 +224,7 @@ def build(out_dir: Path = TEMPLATES_DIR) -> Path:
          section_h, section_i),
         header_title="Fiche de lien – orientation vers le dispositif Bail d'abord",
         issued="Émise le")
+    verification_footer(doc)  # a reader checks this copy too
     return save_reproducible(doc, out_dir / FILENAME)
 
 

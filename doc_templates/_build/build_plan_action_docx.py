@@ -6,6 +6,7 @@ from pathlib import Path
 
 from docx.shared import Pt
 
+from .build_protocole_crise_docx import signatories
 from .docx_kit import (
     BOX,
     CENTER,
@@ -32,6 +33,7 @@ from .docx_kit import (
     signature_boxes,
     standard_document,
     table,
+    verification_footer,
 )
 
 FILENAME = "plan_action.docx"
@@ -151,9 +153,14 @@ def section_c(doc):
     kv_row(t, widths, "Mon avis sur ce plan", '{{ accord.commentaire_personne or "—" }}')
     para(doc, "Fait à {{ accord.lieu }}, le {{ accord.date|date_fr }}", keep=True, before=5,
          after=5)
+    # Signed (the signature is optional): who signed, as in the PDF; else boxes to sign by hand.
+    para(doc, "{%p if signatures %}")
+    signatories(doc)
+    para(doc, "{%p else %}")
     signature_boxes(doc, ("Signature de la personne", ["{{ entete.personne }}"]),
                     ("Signature du professionnel ou de la professionnelle",
                      ["{%p for r in entete.referents %}", "{{ r }}", "{%p endfor %}"]))
+    para(doc, "{%p endif %}")
     box_line(doc, "accord.copie_remise", "Une copie de ce plan a été remise à la personne"
              "{% if accord.copie_remise_date %} le {{ accord.copie_remise_date|date_fr }}"
              "{% endif %}.").paragraph_format.space_before = Pt(6)
@@ -166,6 +173,7 @@ def build(out_dir: Path = TEMPLATES_DIR) -> Path:
         "Élaboré avec la personne accompagnée, à partir de ses souhaits. Ce plan n'est jamais "
         "une condition d'accès au logement ni de son maintien.",
         (section_a, section_b, domain_sections, section_c))
+    verification_footer(doc)  # a reader checks this copy too
     return save_reproducible(doc, out_dir / FILENAME)
 
 

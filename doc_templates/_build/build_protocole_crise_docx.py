@@ -1,7 +1,7 @@
 """Builds doc_templates/protocole_crise.docx (docxtpl tags over the protocole de crise context).
 
-The DOCX is the editable copy: drawn signatures stay in the sealed PDF; here each signatory is
-listed with the date, or the reason given for refusing to sign.
+Once sealed, the DOCX shows each signatory as the PDF does: the drawn signature (a picture of
+the DOCX, see service/rendering/docx.py), the typed name, or the reason given for refusing.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .docx_kit import (
     signature_boxes,
     standard_document,
     table,
+    verification_footer,
 )
 
 FILENAME = "protocole_crise.docx"
@@ -95,7 +96,7 @@ def situations(doc):
     block(doc, "Pendant la crise", [
         ("Ce qui m'aide", "{{ s.pendant.ce_qui_aide }}"),
         optional("Ce qui ne m'aide pas", "s.pendant.ce_qui_naide_pas"),
-        ("Personnes à prévenir", '{{ s.pendant.a_prevenir or "Personne" }}'),
+        ("Personnes à prévenir", '{{ s.pendant.a_prevenir or "aucune" }}'),
         optional("Personnes à ne pas prévenir", "s.pendant.ne_pas_prevenir"),
         optional("Soins que je préfère (confidentiel)", "s.pendant.soins_preferes"),
         optional("Soins à éviter (confidentiel)", "s.pendant.soins_a_eviter"),
@@ -162,8 +163,8 @@ def signatories(doc):
     first_para(who, "{{ s.qualite }}", bold=True)
     para(who, "{{ s.nom }}", after=0)
     first_para(what, f"{{% if s.refus %}}A refusé de signer{NNBSP}: {{{{ s.refus }}}}"
-               f"{{% elif s.image %}}Signature manuscrite{NNBSP}: voir la version PDF scellée"
-               "{% else %}Signature enregistrée{% endif %}")
+               "{% elif s.image %}{{ s.image }}"
+               f"{{% else %}}Nom tapé{NNBSP}: {{{{ s.nom }}}}{{% endif %}}")
     para(what, '{% if s.date %}{{ "Refus enregistré" if s.refus else "Signé" }} le '
          "{{ s.date|datetime_fr }}{% endif %}", size=8.5, color=GREY, after=0)
     control_row(t, "{%tr endfor %}")
@@ -171,9 +172,9 @@ def signatories(doc):
 
 def validity(doc):
     heading(doc, "F", "Validité et signatures")
-    box_line(doc, "validite.modification_acceptee", "Ce protocole peut être modifié à tout "
-             "moment à ma demande. Chaque modification donne lieu à une nouvelle version, signée "
-             "à nouveau.", keep=True)
+    # The statement comes from the context: the same source as the web form's label.
+    box_line(doc, "validite.modification_acceptee", "{{ validite.texte_modification }}",
+             keep=True)
     para(doc, "Ce protocole prend effet le {{ validite.date_effet|date_fr }}. Il sera revu avec "
          "moi au plus tard le {{ entete.date_revision|date_fr }}.", keep=True)
     para(doc, "Fait à {{ validite.lieu }}, le {{ entete.date|date_fr }}", keep=True, before=3,
@@ -194,6 +195,7 @@ def build(out_dir: Path = TEMPLATES_DIR) -> Path:
         "Ce qui est prévu avec la personne avant, pendant et après une situation de crise. Il "
         "peut être modifié à tout moment à sa demande.",
         (section_a, section_b, situations, people, dwelling, validity))
+    verification_footer(doc)  # a reader checks this copy too
     return save_reproducible(doc, out_dir / FILENAME)
 
 

@@ -435,6 +435,18 @@ def running_header_footer(doc):
         field(p, "NUMPAGES", "1", **fmt)
 
 
+def verification_footer(doc):
+    """Under the page numbers, how a reader checks the copy: the code and the address, as on
+    every page of the PDF."""
+    section = doc.sections[0]
+    for footer in (section.footer, section.first_page_footer):
+        p = footer.add_paragraph()
+        fmt = {"size": 7, "color": GREY}
+        run(p, f"Code de vérification{NNBSP}: ", **fmt)
+        run(p, "{{ doc.verification_code }}", bold=True, size=7, color=NAVY)
+        run(p, f" – vérifier l'authenticité{NNBSP}: {{{{ doc.verification_url }}}}", **fmt)
+
+
 def document_header(doc, title: str, subtitle: str, issued: str = "Émis le"):
     """First-page block: organisation, title, subtitle; reference box on the right."""
     t = table(doc, (116, 58), borders=False)

@@ -5,11 +5,20 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import decisions, documents, fiches, households, path, verification
+from service.api import (
+    decisions,
+    documents,
+    fiches,
+    households,
+    jobs,
+    path,
+    spec,
+    verification,
+)
 from service.extensions import csrf
 
 api = Api()
-BLUEPRINTS = (fiches.blp, documents.blp, decisions.blp, households.blp, path.blp,
+BLUEPRINTS = (fiches.blp, documents.blp, decisions.blp, households.blp, path.blp, jobs.blp,
               verification.blp)
 
 
@@ -22,6 +31,7 @@ def init_api(app: Flask) -> None:
                                 "« Mon compte »)."},
     })
     api.init_app(app)
+    spec.init_spec(app, api)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
         # Bearer tokens only, never cookies: cross-site requests cannot carry them, so no

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import uuid
 
-from flask import g, request, url_for
+from flask import g, request, stream_with_context, url_for
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
+from sqlalchemy import select
 
 from service import kinds
 from service.api import errors
 from service.api.auth import require_token
 from service.api.schemas import EntrySchema
+from service.api.spec import kind_parameter
 from service.auth.policy import require
 from service.documents.access import readable_entry, subject_label
 from service.errors import OperationError
 from service.extensions import db
-from service.operations import documents
-from service.registry import audit
-from service.registry.store import blob_store, download_name, is_current
+from service.jobs.models import Job
+from service.kinds.base import MEDIA_TYPES, PERIOD
+from service.operations import documents, downloads
+from service.registry.store import is_current
 from service.web.documents_views import attachment
 
 blp = Blueprint("api_documents", __name__, url_prefix="/api/v1",
@@ -49,6 +52,10 @@ def entry_json(entry) -> dict:
         "verification_code": entry.verification_code, "pdf_sha256": entry.pdf_sha256,
         "docx_sha256": entry.docx_sha256, "created_at": entry.created_at,
         "files": files,
+        # Long work still making files for this version (its DOCX): follow /api/v1/jobs/{id}.
+        "jobs": [{"id": job.id, "state": job.state, "url": url_for("api_jobs.job", job_id=job.id)}
+                 for job in db.session.execute(select(Job).where(
+                     Job.subject_type == "entry", Job.subject_id == entry.id)).scalars()],
         "pdf_url": url_for("api_documents.document_file", entry_id=entry.id, fmt="pdf"),
         "docx_url": (url_for("api_documents.document_file", entry_id=entry.id, fmt="docx")
                      if entry.docx_sha256 else None),
@@ -63,19 +70,21 @@ def document(entry_id):
     return entry_json(entry)
 
 
-@blp.route("/documents/<entry_id>/<fmt>")
+# The formats a version's files can have: only these match, so /documents/{id}/signatures and
+# /sceau are not also a file download, and the OpenAPI document lists them as an enum.
+@blp.route(f"/documents/<entry_id>/<any({', '.join(MEDIA_TYPES)}):fmt>")
 @blp.response(200, content_type="application/octet-stream")
 def document_file(entry_id, fmt):
     """Un fichier d'une version (PDF, DOCX…), lecture tracée."""
     entry, series, household = readable_entry(g.api_user, entry_id)
-    stored = entry.file(fmt)
-    if stored is None:
-        abort(404)
-    audit.record("download", "document", entry.id, series.household_id, user=g.api_user,
-                 format=fmt, via="api")
-    db.session.commit()
-    return attachment(blob_store().get(stored.sha256), stored.media_type,
-                      download_name(entry, fmt, subject_label(series, household)))
+    try:
+        # The bytes are checked against the registered SHA-256 as they are read.
+        file = downloads.download(entry, fmt, subject_label(series, household), g.api_user,
+                                  via="api")
+    except OperationError as exc:
+        errors.abort_for(exc)
+    return attachment(stream_with_context(file.chunks), file.media_type, file.filename,
+                      size=file.size)
 
 
 class PeriodSchema(Schema):
@@ -83,7 +92,8 @@ class PeriodSchema(Schema):
     fin = fields.Date(required=True, metadata={"description": "Dernier jour de la période"})
 
 
-@blp.route("/rapports/<kind_key>", methods=["POST"])
+@blp.route("/rapports/<kind_key>", methods=["POST"], parameters=[
+    kind_parameter(PERIOD, "Document construit à partir des données d'une période")])
 @blp.arguments(PeriodSchema)
 @blp.response(201, EntrySchema)
 def build_report(args, kind_key):

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from flask import abort as flask_abort
+from flask import jsonify
 from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from service.operations.errors import OperationError, http_answer
 
@@ -25,6 +28,7 @@ MESSAGES = {
     413: "Le contenu envoyé est trop volumineux.",
     415: "Type de contenu non pris en charge.",
     422: "Données non valides.",
+    429: "Trop de demandes : réessayez dans quelques minutes.",
 }
 # marshmallow and webargs speak English; the service speaks French (same words as the web form).
 TRANSLATIONS = {
@@ -70,7 +74,8 @@ def register(blueprint) -> None:
         blueprint.register_error_handler(code, handle_api_error)
 
 
-def abort_for(error: OperationError) -> NoReturn:
+# flask_smorest ships no type information, so mypy cannot see that its abort always raises.
+def abort_for(error: OperationError) -> NoReturn:  # type: ignore[misc]
     """Answer an operation's refusal: its status, its French message, its fields or problems.
 
     The same answer the web page gives (service.operations.errors.http_answer); field messages
@@ -78,6 +83,13 @@ def abort_for(error: OperationError) -> NoReturn:
     {"errors": {"preflight": [...]}}.
     """
     answer = http_answer(error)
+    if answer.status >= 500:
+        # A fault the operation reported itself (a stored file that fails its check): its own
+        # French message, not the generic one of an unexpected 500.
+        response = jsonify(code=answer.status, status=HTTP_STATUS_CODES[answer.status],
+                           message=answer.message)
+        response.status_code = answer.status
+        flask_abort(response)
     details: dict = {}
     if answer.fields:
         details["json"] = french(answer.fields)

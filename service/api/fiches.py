@@ -6,7 +6,7 @@ from flask import g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from service import kinds
@@ -18,6 +18,7 @@ from service.api.schemas import (
     DraftSchema,
     DraftUpdateSchema,
     ReferralSchema,
+    ReferralSummarySchema,
 )
 from service.auth import roles as R
 from service.auth.policy import can_create, can_edit_draft, can_view_referral, has_role, require
@@ -36,7 +37,21 @@ blp.before_request(require_token)
 errors.register(blp)
 # This API is the fiche de lien's own (« /fiches »); every other mechanism is generic.
 FICHE = kinds.FICHE_DE_LIEN
-LIST_LIMIT = 500
+# The list, a page at a time.
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def _summary_json(referral) -> dict:
+    """A fiche as the list shows it: its state and current version, not its answers."""
+    return {
+        "id": referral.id, "status": referral.status, "status_label": STATUSES[referral.status],
+        "decision_reason": referral.decision_reason, "decided_at": referral.decided_at,
+        "received_at": referral.received_at,
+        "household_reference": referral.household.reference if referral.household else None,
+        "latest": entry_json(latest_entry(referral.series_id)),
+        "url": url_for("api_fiches.Fiche", referral_id=referral.id),
+    }
 
 
 def _referral_json(referral) -> dict:
@@ -102,24 +117,29 @@ def _clean_sections(data: dict) -> dict:
 
 @blp.route("/fiches")
 class Fiches(MethodView):
-    @blp.response(200, ReferralSchema(many=True))
-    def get(self):
-        """Fiches envoyées par ma structure (ou toutes, pour la Plateforme)."""
+    @blp.response(200, ReferralSummarySchema(many=True))
+    @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    def get(self, pagination_parameters):
+        """Fiches envoyées par ma structure (ou toutes, pour la Plateforme), les plus récentes
+        d'abord, par pages (`page`, `page_size` ; en-tête X-Pagination).
+
+        La liste ne contient pas les réponses : ouvrir une fiche (GET /fiches/{id}) les
+        donne, et cette lecture est tracée.
+        """
         user = g.api_user
-        query = select(Referral).order_by(Referral.received_at.desc()).limit(LIST_LIMIT)
+        query = select(Referral).order_by(Referral.received_at.desc(), Referral.id)
         # Filter in SQL: filtering after LIMIT hid a structure's own fiches behind the 500
         # most recent fiches of the others.
         if has_role(user, R.ORIENTEUR):
             query = query.where(Referral.structure_id == user.structure_id)
         elif not has_role(user, R.PLATEFORME, R.ADMIN):
+            pagination_parameters.item_count = 0
             return []
-        rows = [r for r in db.session.execute(query).scalars() if can_view_referral(user, r)]
-        # Each item carries the full snapshot (health data included): every one is a read to
-        # trace, as GET /fiches/<id> does (SECURITY A, ASVS 8.3.5).
-        for r in rows:
-            audit.record("view", "referral", r.id, r.household_id, user=user, via="api-liste")
-        db.session.commit()
-        return [_referral_json(r) for r in rows]
+        pagination_parameters.item_count = db.session.execute(
+            select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+        rows = db.session.execute(query.offset(pagination_parameters.first_item)
+                                  .limit(pagination_parameters.page_size)).scalars()
+        return [_summary_json(r) for r in rows if can_view_referral(user, r)]
 
     @blp.arguments(FICHE.schema, location="json")
     @blp.response(201, ReferralSchema)

@@ -12,6 +12,7 @@ from service import kinds
 from service.api import errors
 from service.api.auth import require_token
 from service.api.documents import entry_json, idempotency_key
+from service.api.spec import kind_parameter
 from service.auth.policy import can_read_series, can_view_household
 from service.auth.policy import require as require_found
 from service.documents import sealing
@@ -21,6 +22,7 @@ from service.errors import OperationError
 from service.extensions import db
 from service.households.models import Household
 from service.households.service import household_alerts
+from service.kinds.base import HOUSEHOLD
 from service.operations import documents
 from service.registry.models import RegistryEntry
 
@@ -33,6 +35,7 @@ errors.register(blp)
 def _household(household_id: str) -> Household:
     household = db.session.get(Household, household_id)
     require_found(household is not None and can_view_household(g.api_user, household))
+    assert household is not None  # require_found() answered 404 otherwise
     return household
 
 
@@ -53,7 +56,8 @@ def household_documents(household_id):
                         for a in household_alerts(household.id)]}
 
 
-@blp.route("/menages/<household_id>/documents/<kind_key>", methods=["POST"])
+@blp.route("/menages/<household_id>/documents/<kind_key>", methods=["POST"], parameters=[
+    kind_parameter(HOUSEHOLD, "Document du ménage à créer (plan d'action, protocole…)")])
 @blp.response(201)
 def create_document(household_id, kind_key):
     """Create and register a household document of any kind about households (the kind's

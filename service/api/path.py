@@ -25,6 +25,7 @@ errors.register(blp)
 def _recordable(household_id: str) -> Household:
     household = db.session.get(Household, household_id)
     require_found(household is not None and can_record_path(g.api_user, household))
+    assert household is not None  # require_found() answered 404 otherwise
     return household
 
 

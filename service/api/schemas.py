@@ -2,14 +2,18 @@
 
 from marshmallow import Schema, fields
 
+from service.api.spec import StrictInteger, UtcDateTime
+
 
 class DraftCreateSchema(Schema):
-    data = fields.Dict(load_default=dict, metadata={"description": "Réponses par section"})
+    # Required: a POST without a body is a mistake, not a blank draft ({"data": {}} is one).
+    data = fields.Dict(required=True, metadata={"description": "Réponses par section ({} pour "
+                                                               "un brouillon vide)"})
 
 
 class DraftUpdateSchema(Schema):
     data = fields.Dict(required=True)
-    version = fields.Integer(required=True, metadata={"description": "Version lue (verrou)"})
+    version = StrictInteger(required=True, metadata={"description": "Version lue (verrou)"})
 
 
 class DraftSchema(Schema):
@@ -18,7 +22,7 @@ class DraftSchema(Schema):
     status = fields.String()
     version = fields.Integer(attribute="version_id")
     data = fields.Dict()
-    updated_at = fields.DateTime()
+    updated_at = UtcDateTime()
 
 
 class FileSchema(Schema):
@@ -27,6 +31,12 @@ class FileSchema(Schema):
     media_type = fields.String()
     sha256 = fields.String()
     size = fields.Integer()
+    url = fields.String()
+
+
+class EntryJobSchema(Schema):
+    id = fields.String()
+    state = fields.String()
     url = fields.String()
 
 
@@ -41,10 +51,25 @@ class EntrySchema(Schema):
     verification_code = fields.String(allow_none=True)
     pdf_sha256 = fields.String()
     docx_sha256 = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     files = fields.List(fields.Nested(FileSchema))
+    jobs = fields.List(fields.Nested(EntryJobSchema))
     pdf_url = fields.String()
     docx_url = fields.String(allow_none=True)
+
+
+class ReferralSummarySchema(Schema):
+    """An item of the list of fiches: no answers (they are read, and traced, one by one)."""
+
+    id = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    decision_reason = fields.String(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
+    received_at = UtcDateTime()
+    household_reference = fields.String(allow_none=True)
+    latest = fields.Nested(EntrySchema)
+    url = fields.String()
 
 
 class ReferralSchema(Schema):
@@ -52,7 +77,7 @@ class ReferralSchema(Schema):
     status = fields.String()
     status_label = fields.String()
     decision_reason = fields.String(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
     household_reference = fields.String(allow_none=True)
     latest = fields.Nested(EntrySchema)
     snapshot = fields.Dict()

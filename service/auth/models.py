@@ -7,10 +7,10 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.extensions import db
+from service.extensions import Model
 from service.ids import id_column, new_id
 from service.timeutil import utcnow
 
@@ -24,7 +24,7 @@ STRUCTURE_KINDS = {
 }
 
 
-class Structure(db.Model):
+class Structure(Model):
     __tablename__ = "structures"
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -33,7 +33,7 @@ class Structure(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     id: Mapped[str] = id_column()
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -45,6 +45,12 @@ class User(UserMixin, db.Model):
     session_nonce: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Second factor (TOTP, RFC 6238): the shared secret once confirmed, and the last time step
+    # used, so that a code is accepted once (ASVS 2.8.4).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     structure: Mapped[Structure] = relationship(lazy="joined")
 
@@ -56,7 +62,7 @@ class User(UserMixin, db.Model):
         return self.active
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the JSON API; only its sha256 is stored."""
 
     __tablename__ = "api_tokens"
@@ -80,7 +86,7 @@ class ApiToken(db.Model):
         return row, token
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     __tablename__ = "login_attempts"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     email: Mapped[str] = mapped_column(String(254), index=True)

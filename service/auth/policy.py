@@ -49,9 +49,25 @@ def can_view_subject(user, subject: Subject) -> bool:
             return True
         return subject.household is not None and can_view_household(user, subject.household)
     if subject.type == PERIOD:
-        return has_role(user, R.ADMIN) or (
+        # Funders read the period documents their kinds let them (bilans, never nominative),
+        # whichever team's structure reported them.
+        return has_role(user, R.ADMIN, R.FINANCEUR) or (
             user.is_authenticated and subject.structure_id == user.structure_id)
+    if subject.type == APPLICATION:
+        return subject.application is not None and can_view_application(user, subject.application)
     return False
+
+
+def can_view_application(user, application) -> bool:
+    """The candidate structure's accounts; once submitted, the funders of its call and the
+    administration. A draft is never shown to a funder."""
+    if has_role(user, R.CANDIDAT) and application.structure_id == user.structure_id:
+        return True
+    if not application.submitted:
+        return False
+    funders = application.call.funder_structure_ids
+    return has_role(user, R.ADMIN) or (has_role(user, R.FINANCEUR)
+                                       and user.structure_id in funders)
 
 
 def can_view_household(user, household) -> bool:
@@ -105,6 +121,22 @@ def require(condition: bool) -> None:
 
 
 def can_record_path(user, household) -> bool:
-    """Contacts and support dates: the household's team (not gestion locative), Plateforme."""
+    """Contacts, support dates, lease, team: the household's team (not gestion locative).
+
+    The Plateforme follows the path on the household page but does not write the team's
+    records, nor does the administration (DOMAIN.md §8.5: they read what they need).
+    """
     return can_view_household(user, household) and has_role(
-        user, R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT, R.PLATEFORME, R.ADMIN)
+        user, R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)
+
+
+def can_keep_bilan_records(user) -> bool:
+    """The bilans' records of the user's structure (expenses, staff time, collective actions,
+    practice sessions, forecasts): the team lead and gestion locative."""
+    return has_role(user, R.ENCADRANT, R.GESTION_LOCATIVE)
+
+
+def can_trace_figures(user) -> bool:
+    """Open the list of pseudonymous households behind a bilan's figure: the team lead only;
+    funders never see a reference (DOMAIN.md §8.5)."""
+    return has_role(user, R.ENCADRANT)

@@ -21,6 +21,7 @@ def readable_entry(user, entry_id: str) -> tuple[RegistryEntry, DocumentSeries, 
 def readable(user, entry_id: str) -> tuple[RegistryEntry, DocumentSeries, Subject]:
     entry = db.session.get(RegistryEntry, entry_id)
     require(entry is not None)
+    assert entry is not None  # require() answered 404 otherwise
     series = entry.series
     subject = subject_of(series)
     require(can_read_series(user, series, subject))

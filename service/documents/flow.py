@@ -4,7 +4,7 @@ through `produce`, and corrections as new drafts of the same series."""
 from __future__ import annotations
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service import kinds
 from service.documents.models import DRAFT, SUBMITTED, DocumentSeries, Draft
@@ -13,10 +13,12 @@ from service.documents.subjects import draft_subject
 from service.errors import Conflict
 from service.extensions import db
 from service.ids import new_id
+from service.registry import audit
 from service.registry.models import RegistryEntry
 from service.timeutil import utcnow
 
 TODO, IN_PROGRESS, DONE = "À compléter", "En cours", "Terminé"
+ALREADY_SENT = "Ce brouillon a déjà été envoyé : une correction se fait sur le document enregistré."
 
 
 class StaleDraft(Exception):
@@ -43,7 +45,7 @@ def section_errors(kind_key: str, section_key: str, raw: dict, data: dict | None
     try:
         kind.section(section_key).schema().load(raw or {})
     except ValidationError as exc:
-        errors = dict(exc.messages)
+        errors = dict(exc.messages_dict)
     if kind.cross_checks and data is not None:
         for field, messages in kind.cross_checks(data).get(section_key, {}).items():
             errors.setdefault(field, messages)
@@ -86,7 +88,7 @@ def validate_all(draft: Draft) -> tuple[dict | None, dict]:
     try:
         return kinds.get(draft.kind).schema().load(draft.data or {}), {}
     except ValidationError as exc:
-        return None, exc.messages
+        return None, exc.messages_dict
 
 
 def finalise(draft: Draft, user, idempotency_key: str) -> Produced:
@@ -98,17 +100,34 @@ def finalise(draft: Draft, user, idempotency_key: str) -> Produced:
     if existing is not None and existing.id == draft.entry_id:
         return Produced(existing, replayed=True)
     if draft.status != DRAFT:
-        raise Conflict("Ce brouillon a déjà été envoyé : une correction se fait sur le "
-                       "document enregistré.")
+        raise Conflict(ALREADY_SENT)
+    draft_id = draft.id
 
     def mark_sent(entry: RegistryEntry) -> None:
-        draft.status = SUBMITTED
-        draft.series_id = entry.series_id
-        draft.entry_id = entry.id
-        draft.updated_at = utcnow()
+        # One draft, one version: the draft is claimed by a conditional UPDATE in the
+        # registering transaction. When another request sent it meanwhile (another tab, the
+        # page sent again after a crash) the claim fails and this version is not registered,
+        # even after a retried append reloaded the draft in its sent state. Session.execute is
+        # typed as returning a Result; for an UPDATE it is a CursorResult, which has rowcount.
+        claimed = db.session.execute(  # type: ignore[attr-defined]
+            update(Draft).where(Draft.id == draft_id, Draft.status == DRAFT)
+            .values(status=SUBMITTED, series_id=entry.series_id, entry_id=entry.id,
+                    updated_at=utcnow(), version_id=Draft.version_id + 1)
+            .execution_options(synchronize_session=False)).rowcount
+        if claimed != 1:
+            raise Conflict(ALREADY_SENT)
 
     return produce(kinds.get(draft.kind), draft_subject(draft), draft.data or {}, user,
                    idempotency_key, series=draft.series, on_registered=mark_sent)
+
+
+def discard(draft: Draft, user) -> None:
+    """Delete an unsent draft and the answers it holds; the deletion is audited."""
+    if draft.status != DRAFT:
+        raise Conflict("Ce brouillon a déjà été envoyé : il ne peut plus être supprimé.")
+    audit.record("delete", "draft", draft.id, draft.household_id, user=user, kind=draft.kind)
+    db.session.delete(draft)
+    db.session.commit()
 
 
 def start_correction(entry: RegistryEntry, user) -> Draft:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.extensions import db
+from service.extensions import Model
 from service.ids import id_column
 from service.timeutil import utcnow
 
@@ -16,7 +16,7 @@ SUBMITTED = "soumis"
 ABANDONED = "abandonne"
 
 
-class DocumentSeries(db.Model):
+class DocumentSeries(Model):
     """All versions of one document; its rows in the registry share this id."""
 
     __tablename__ = "document_series"
@@ -34,7 +34,7 @@ class DocumentSeries(db.Model):
     structure = relationship("Structure")
 
 
-class Draft(db.Model):
+class Draft(Model):
     __tablename__ = "drafts"
     id: Mapped[str] = id_column()
     kind: Mapped[str] = mapped_column(String(40), index=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from service import kinds
+from service import faults, kinds
 from service.documents.produce import provenance_meta, render
 from service.documents.signatures import DRAWN, QUALITIES, REFUSED, TYPED, Signature
 from service.extensions import db
@@ -18,6 +19,7 @@ from service.registry.codes import new_code
 from service.registry.models import SIGNED, RegistryEntry
 from service.registry.store import append, blob_store
 from service.rendering import signing
+from service.rendering.seal_identity import DEMO_ROOT, load_certificates
 from service.rendering.signature_images import load_png_signature, signature_img
 from service.timeutil import utcnow
 
@@ -32,14 +34,31 @@ def _identity(pkcs12: str, password_file: str | None, seal_dir: str, organisatio
     return signing.load_signer(pkcs12, password)
 
 
-def sealer() -> signing.Sealer:
+def sealer(structure=None) -> signing.Sealer:
+    """The seal of the structure that issues the document. Production configures its seal
+    (PKCS#12); the demo generates one identity per structure, under SEAL_DIR/<structure id>,
+    in the structure's full name (the service's own, without a structure)."""
     config = current_app.config
-    return _identity(config.get("SEAL_PKCS12_PATH") or "",
-                     config.get("SEAL_PKCS12_PASSWORD_FILE"), config["SEAL_DIR"],
-                     config["ORGANISATION_NAME"])
+    if config.get("SEAL_PKCS12_PATH") or structure is None:
+        return _identity(config.get("SEAL_PKCS12_PATH") or "",
+                         config.get("SEAL_PKCS12_PASSWORD_FILE"), config["SEAL_DIR"],
+                         config["ORGANISATION_NAME"])
+    return _identity("", None, str(Path(config["SEAL_DIR"]) / structure.id), structure.name)
 
 
-def signatures_of(entry: RegistryEntry) -> list[Signature]:
+def trust_roots() -> list:
+    """The roots an uploaded seal must chain to: the configured seal's, or every demo
+    identity generated here (one per structure, and the service's own)."""
+    config = current_app.config
+    if config.get("SEAL_PKCS12_PATH"):
+        return sealer().roots
+    base = Path(config["SEAL_DIR"])
+    found = [base / DEMO_ROOT, *sorted(base.glob(f"*/{DEMO_ROOT}"))]
+    roots = [c for pem in found if pem.exists() for c in load_certificates(pem)]
+    return roots or sealer().roots
+
+
+def signatures_of(entry: RegistryEntry) -> Sequence[Signature]:
     return db.session.execute(
         select(Signature).where(Signature.entry_id == entry.id).order_by(Signature.position)
     ).scalars().all()
@@ -97,12 +116,15 @@ def seal_version(entry: RegistryEntry, user, household_reference: str) -> Regist
     data = kind.schema().load(entry.snapshot)
     data["signatures"] = _context_signatures(entry)
     entry_id = new_id()
+    assert entry.render_meta is not None, "a version to sign was produced with its metadata"
     meta = {**entry.render_meta, **provenance_meta(kind, new_code()),
             "registry_id": entry_id, "version": entry.version + 1,
             "issued_at": utcnow().replace(microsecond=0), "author_name": user.full_name,
             "supersedes_version": entry.version, "household_reference": household_reference}
     rendered = render(kind, data, meta)
-    sealed = signing.seal(rendered.pdf, sealer(), reason=f"{entry.title} signé",
+    faults.point("seal-after-render")
+    sealed = signing.seal(rendered.pdf, sealer(entry.series.structure),
+                          reason=f"{entry.title} signé",
                           location=current_app.config["ORGANISATION_NAME"])
     signed = append(series=entry.series, kind=entry.kind, title=entry.title,
                     snapshot=entry.snapshot, snapshot_sha256=entry.snapshot_sha256,

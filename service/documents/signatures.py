@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.extensions import db
+from service.extensions import Model
 from service.ids import id_column
 from service.timeutil import utcnow
 
@@ -20,7 +20,7 @@ QUALITIES = {
 }
 
 
-class Signature(db.Model):
+class Signature(Model):
     """Who signed which version, how and when; the drawn image is a blob in the store."""
 
     __tablename__ = "signatures"

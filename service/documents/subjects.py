@@ -1,4 +1,4 @@
-"""What a document is about: a household, a referral, a period (later: an application).
+"""What a document is about: a household, a referral, a period, an application.
 
 A series records its subject as a type and an id; `subject_of` loads what the access policy, the
 download names and the pages need, the same way for every kind.
@@ -11,10 +11,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from service.applications.models import Application
 from service.documents.models import DocumentSeries, Draft
 from service.extensions import db
 from service.households.models import Household
-from service.kinds.base import HOUSEHOLD, PERIOD, REFERRAL
+from service.kinds.base import APPLICATION, HOUSEHOLD, PERIOD, REFERRAL
 from service.referrals.models import Referral
 from service.rendering.formatting import date_fr
 
@@ -52,6 +53,7 @@ class Subject:
     referral: Referral | None = None
     period: Period | None = None
     structure_id: str | None = None  # whose activity a period document reports
+    application: Application | None = None  # a candidate structure's application to a call
 
     @property
     def reference(self) -> str:
@@ -61,6 +63,8 @@ class Subject:
             return self.household.reference
         if self.period is not None:
             return self.period.label
+        if self.application is not None:
+            return self.application.reference
         return ""
 
 
@@ -87,6 +91,9 @@ def subject_of(series: DocumentSeries) -> Subject:
     if series.subject_type == PERIOD and series.subject_id:
         return Subject(PERIOD, series.subject_id, period=Period.from_key(series.subject_id),
                        structure_id=series.structure_id)
+    if series.subject_type == APPLICATION and series.subject_id:
+        return Subject(APPLICATION, series.subject_id, structure_id=series.structure_id,
+                       application=db.session.get(Application, series.subject_id))
     return Subject(series.subject_type, series.subject_id, household=household,
                    structure_id=series.structure_id)
 

@@ -8,9 +8,14 @@ from datetime import date, timedelta
 from service.rendering.typography import plural
 
 CONTACTS_PER_MONTH = 2          # « a minima deux fois par mois »
-NURSE_WITHIN_DAYS = 91          # « dans les trois mois qui suivent l'entrée dans le logement »
+CONTACT_WINDOW_DAYS = 30        # counted over the last 30 days, today included
+NURSE_WITHIN_MONTHS = 3         # « dans les trois mois qui suivent l'entrée dans le logement »
 PREFET_NOTICE_MONTHS = 2        # L442-8-3 CCH: two months before the end of the examination
 SOON_DAYS = 30
+
+# Periods in months end on the day with the same number, or on the month's last day when there
+# is none (the civil rule for délais en mois: 31 janvier + 1 mois = 28 ou 29 février), and a
+# deadline day is still in time: the alert is raised the day after it.
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,16 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+def nurse_deadline(facts: Facts) -> date | None:
+    """The last day of the three months that follow the entry: entry on 13 August, 13 November."""
+    return add_months(facts.entry_date, NURSE_WITHIN_MONTHS) if facts.entry_date else None
+
+
+def contact_window(today: date) -> date:
+    """The first day of the last 30 days, today included."""
+    return today - timedelta(days=CONTACT_WINDOW_DAYS - 1)
+
+
 def prefet_deadline(facts: Facts) -> date | None:
     if facts.convention_signed is None or not facts.examination_months:
         return None
@@ -57,14 +72,15 @@ def alerts(facts: Facts) -> list[Alert]:
     if facts.support_start is None or facts.support_end is not None:
         return []
     found = []
-    month_ago = facts.today - timedelta(days=30)
-    recent = [d for d in facts.contact_dates if month_ago < d <= facts.today]
-    if facts.support_start <= month_ago and len(recent) < CONTACTS_PER_MONTH:
+    window = contact_window(facts.today)
+    recent = [d for d in facts.contact_dates if window <= d <= facts.today]
+    # Counted once the support covers the whole window.
+    if facts.support_start <= window and len(recent) < CONTACTS_PER_MONTH:
         found.append(Alert("contacts", f"{plural(len(recent), 'contact')} au cours des 30 "
                                        "derniers jours : la charte en prévoit au moins deux "
                                        "par mois."))
-    if facts.entry_date and facts.nurse_first_meeting is None:
-        due = facts.entry_date + timedelta(days=NURSE_WITHIN_DAYS)
+    due = nurse_deadline(facts)
+    if due is not None and facts.nurse_first_meeting is None:
         if facts.today > due:
             found.append(Alert("infirmier", "Pas de rencontre avec l'infirmier ou l'infirmière "
                                             "trois mois après l'entrée dans le logement.", due))

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.extensions import db
+from service.extensions import Model
 from service.ids import id_column
 from service.timeutil import utcnow
 
 
-class Household(db.Model):
+class Household(Model):
     __tablename__ = "households"
     __table_args__ = (UniqueConstraint("year", "number"),)
     id: Mapped[str] = id_column()
@@ -22,7 +22,8 @@ class Household(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     composition: Mapped[str | None] = mapped_column(String(60))
     # The accompanying structure whose team follows the household (multi-référence).
-    team_structure_id: Mapped[str | None] = mapped_column(ForeignKey("structures.id"))
+    team_structure_id: Mapped[str | None] = mapped_column(ForeignKey("structures.id"),
+                                                          index=True)  # every bilan filters it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     members: Mapped[list[Person]] = relationship(
@@ -31,7 +32,17 @@ class Household(db.Model):
     team_structure = relationship("Structure")
 
 
-class Person(db.Model):
+class HouseholdCounter(Model):
+    """The last household number given in a year. An admission takes the next one with one
+    atomic upsert; the row stays locked until the admission commits, so two admissions at once
+    never draw the same number (a `max(number) + 1` read did, on PostgreSQL)."""
+
+    __tablename__ = "household_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Person(Model):
     __tablename__ = "persons"
     id: Mapped[str] = id_column()
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.extensions import db
+from service.extensions import Model
 from service.ids import id_column
 from service.timeutil import utcnow
 
@@ -32,7 +32,7 @@ END_REASONS = {
 }
 
 
-class TeamMember(db.Model):
+class TeamMember(Model):
     """Multi-référence: several professionals follow a household; one coordinates."""
 
     __tablename__ = "team_members"
@@ -44,7 +44,7 @@ class TeamMember(db.Model):
     user = relationship("User")
 
 
-class Tenancy(db.Model):
+class Tenancy(Model):
     __tablename__ = "tenancies"
     id: Mapped[str] = id_column()
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
@@ -68,7 +68,7 @@ class Tenancy(db.Model):
     __mapper_args__ = {"version_id_col": version_id}
 
 
-class SupportPeriod(db.Model):
+class SupportPeriod(Model):
     """Support starts at the CALEOL validation, planned for 12 months, extensible."""
 
     __tablename__ = "support_periods"
@@ -86,10 +86,12 @@ class SupportPeriod(db.Model):
     __mapper_args__ = {"version_id_col": version_id}
 
 
-class Contact(db.Model):
+class Contact(Model):
     """A contact with the household; no free-text notes here (no health content)."""
 
     __tablename__ = "contacts"
+    # A household's contacts over a period (the bilans count them per household and month).
+    __table_args__ = (Index("ix_contacts_household_id_on", "household_id", "on"),)
     id: Mapped[str] = id_column()
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
     on: Mapped[date] = mapped_column(Date, index=True)
@@ -100,7 +102,7 @@ class Contact(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class DroitDeSuite(db.Model):
+class DroitDeSuite(Model):
     """A request after the end of support: not a resumption of support (charter, Article 2)."""
 
     __tablename__ = "droits_de_suite"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,9 +12,11 @@ from service.auth import roles as R
 from service.auth.models import User
 from service.documents.models import DocumentSeries
 from service.extensions import db
-from service.households.alerts import Alert, Facts, alerts
+from service.households.alerts import Alert, Facts, alerts, contact_window
+from service.households.models import Household
 from service.households.path import Contact, SupportPeriod, TeamMember, Tenancy
 from service.kinds.base import HOUSEHOLD
+from service.notifications.facts import alerts_by_household
 from service.registry.models import RegistryEntry, Revocation
 from service.timeutil import today_paris
 
@@ -125,3 +128,44 @@ def examinable_tenancy(household_id: str) -> Tenancy | None:
     """The lease whose periodic examinations are recorded: a bail glissant only (L442-8-3 CCH)."""
     tenancy = latest_tenancy(household_id)
     return tenancy if tenancy is not None and tenancy.contract == BAIL_GLISSANT else None
+
+
+def caseload(structure_id: str) -> dict:
+    """The team lead's view of a structure: each household with its referents, contacts of
+    the last 30 days and alerts, and each worker's share. One query per table, whatever the
+    number of households (the alerts' facts included)."""
+    households = list(db.session.execute(
+        select(Household).where(Household.team_structure_id == structure_id)
+        .order_by(Household.reference)).scalars())
+    ids = [h.id for h in households]
+    workers = list(db.session.execute(
+        select(User).where(User.structure_id == structure_id, User.active,
+                           User.role.in_(REFERENT_ROLES)).order_by(User.full_name)).scalars())
+    team: dict[str, list[tuple[User, bool]]] = {h: [] for h in ids}
+    for member, user in db.session.execute(
+            select(TeamMember, User).join(User, User.id == TeamMember.user_id)
+            .where(TeamMember.household_id.in_(ids))
+            .order_by(TeamMember.coordinating.desc(), TeamMember.since)).all():
+        team[member.household_id].append((user, member.coordinating))
+    window = contact_window(today_paris())
+    contacts: dict[str, int] = dict.fromkeys(ids, 0)
+    by_worker: dict[str, int] = {}
+    for household_id, professionals in db.session.execute(
+            select(Contact.household_id, Contact.professionals)
+            .where(Contact.household_id.in_(ids), Contact.on >= window)).all():
+        contacts[household_id] += 1
+        for user_id in set(professionals or []):
+            by_worker[user_id] = by_worker.get(user_id, 0) + 1
+    late = alerts_by_household(ids)
+    rows: list[dict[str, Any]] = [{"household": h, "team": team[h.id], "contacts": contacts[h.id],
+             "alerts": late.get(h.id, [])} for h in households]
+    shares = []
+    for worker in workers:
+        followed = [r for r in rows if any(u.id == worker.id for u, _ in r["team"])]
+        shares.append({
+            "user": worker, "households": len(followed),
+            "coordinating": sum(1 for r in followed
+                                if any(u.id == worker.id and c for u, c in r["team"])),
+            "contacts": by_worker.get(worker.id, 0),
+            "alerts": sum(len(r["alerts"]) for r in followed)})
+    return {"households": rows, "workers": shares}

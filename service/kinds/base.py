@@ -81,6 +81,8 @@ class Output:
     template: str | None = None
     role: str = "document"
     build: Callable[[dict], bytes] | None = None
+    # Not needed at once: a worker makes it after the version is registered (the PDF never).
+    deferred: bool = False
 
     @property
     def media_type(self) -> str:
@@ -114,6 +116,8 @@ class PrefillSource:
     user: Any
     household: Any | None = None
     members: tuple = ()  # the household's members, for household documents
+    tenancy: Any | None = None  # the household's current dwelling and lease
+    team: tuple = ()  # (user, coordinating) of the professionals who follow the household
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,10 @@ class DocumentKind:
     compare: CompareSpec | None = None
     pieces: tuple[Piece, ...] = ()
     signed: bool = False
+    # Signing is offered but not expected (the plan: the person's agreement is in the form).
+    signature_optional: bool = False
+    # What the registry page says of a version's agreement: agreement(snapshot) -> French text.
+    agreement: Callable[[dict], str] | None = None
     page_bounds: tuple[int, int] = (1, 20)
 
     def __post_init__(self) -> None:
@@ -153,7 +161,7 @@ class DocumentKind:
             raise ValueError(f"{self.key}: unknown subject {self.subject!r}")
         if (self.collect is None) == (not self.sections):
             raise ValueError(f"{self.key}: a kind has form sections or a collect(), not both")
-        if not any(o.format == "pdf" for o in self.outputs):
+        if not any(o.format == "pdf" and not o.deferred for o in self.outputs):
             raise ValueError(f"{self.key}: the verification code answers for a PDF output")
 
     @property
@@ -189,8 +197,9 @@ class DocumentKind:
 
 
 def standard_outputs(key: str) -> tuple[Output, ...]:
-    """A PDF and a DOCX from `<key>.html` and `<key>.docx` of doc_templates/."""
-    return (Output("pdf", f"{key}.html"), Output("docx", f"{key}.docx"))
+    """A PDF and a DOCX from `<key>.html` and `<key>.docx` of doc_templates/; the DOCX is
+    made by a worker once the PDF is registered."""
+    return (Output("pdf", f"{key}.html"), Output("docx", f"{key}.docx", deferred=True))
 
 
 def household_wording(title: str, start: str) -> Wording:

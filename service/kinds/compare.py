@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from service.rendering.formatting import date_fr
 
@@ -159,7 +160,7 @@ def _diff_records(old: list, new: list, path: str, shown: tuple, labels: Labels,
 
 
 def _keyed(items: list, path: str, key: str | None, labels: Labels) -> dict:
-    out = {}
+    out: dict[tuple[str, Any], tuple[str, Mapping]] = {}
     for index, item in enumerate(items, start=1):
         item = item if isinstance(item, Mapping) else {}
         if key and not _empty(item.get(key)) and ("key", item[key]) not in out:

@@ -21,6 +21,7 @@ from service.kinds.fiche_de_lien_context import context_from
 from service.kinds.fields import (
     LONG,
     MESSAGES,
+    as_day,
     choice,
     choices,
     date_field,
@@ -29,8 +30,10 @@ from service.kinds.fields import (
     nested_list,
     text,
 )
+from service.rendering.formatting import date_fr
 from service.rendering.formatting import money as format_money
 from service.rendering.preflight_layout import money_sum
+from service.timeutil import today_paris
 
 PHONE = re.compile(r"^\+?[0-9 .()-]{8,30}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -72,7 +75,7 @@ class PersonneSchema(Schema):
 class EnfantSchema(Schema):
     prenom = text(required=True, max_length=100)
     age = integer(required=True, maximum=25)
-    sexe = choice(C.SEXES)
+    sexe = choice(C.SEXES_ENFANT)
     scolarite = text()
     hebergement = choice(C.HEBERGEMENT_ENFANT)
 
@@ -210,14 +213,31 @@ class FicheDeLienSchema(Schema):
 
 def cross_section_errors(data: dict) -> dict:
     """Rules that span sections; also run on drafts so a section's status is honest."""
-    menage, droits = data.get("menage") or {}, data.get("droits")
+    menage, droits = data.get("menage"), data.get("droits")
+    menage = menage if isinstance(menage, dict) else {}
+    errors: dict = {}
+    birth = _expected_birth_error(menage, data.get("origine"))
+    if birth:
+        errors["menage"] = {"enfant_a_naitre_date": [birth]}
     if not isinstance(droits, dict):
-        return {}  # the section itself is missing: that error says enough
+        return errors  # the section itself is missing: that error says enough
     people = [menage.get("demandeur") or {}, *(menage.get("co_demandeurs") or [])]
+    people = [p for p in people if isinstance(p, dict)]
     foreign = any(p.get("nationalite") not in (None, "", "FRANCAISE", "UE") for p in people)
     if foreign and not droits.get("droit_sejour"):
-        return {"droits": {"droit_sejour": ["Précisez le droit au séjour."]}}
-    return {}
+        errors["droits"] = {"droit_sejour": ["Précisez le droit au séjour."]}
+    return errors
+
+
+def _expected_birth_error(menage: dict, origine) -> str | None:
+    """A child still to be born is expected on or after the fiche's date (today without it)."""
+    expected = as_day(menage.get("enfant_a_naitre_date"))
+    written = as_day(origine.get("date_fiche")) if isinstance(origine, dict) else None
+    reference = written or today_paris()
+    if expected is not None and expected < reference:
+        return (f"La naissance prévue ne peut pas précéder la date de la fiche "
+                f"({date_fr(reference)}) : si l'enfant est né, ajoutez-le parmi les enfants.")
+    return None
 
 
 def _applicant(data: dict) -> str:

@@ -83,7 +83,7 @@ def context_from(data: dict) -> dict:
             "regroupement_familial": _opt(C.REGROUPEMENT, m.get("regroupement_familial")),
         },
         "enfants": [
-            {"prenom": e["prenom"], "age": e["age"], "sexe": _opt(C.SEXES, e.get("sexe")),
+            {"prenom": e["prenom"], "age": e["age"], "sexe": _opt(C.SEXES_ENFANT, e.get("sexe")),
              "scolarite": e.get("scolarite") or "",
              "hebergement": _opt(C.HEBERGEMENT_ENFANT, e.get("hebergement"))}
             for e in m.get("enfants", [])
@@ -126,6 +126,9 @@ def context_from(data: dict) -> dict:
         "consentement": {
             "accord_orientation": cons["accord_orientation"],
             "information_rgpd": cons["information_rgpd"],
+            # The statements themselves, printed from the same source as the form's labels.
+            "texte_accord_orientation": C.CONSENT_ORIENTATION,
+            "texte_information_rgpd": C.CONSENT_INFORMATION,
             "date_consentement": cons["date_consentement"],
             "lieu": cons["lieu"],
         },

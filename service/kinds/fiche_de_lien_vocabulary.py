@@ -12,6 +12,8 @@ STRUCTURE_TYPES = [
     ("autre", "Autre"),
 ]
 SEXES = [("F", "Femme"), ("M", "Homme"), ("X", "Autre / non précisé")]
+# The same codes for a child (the household's members keep one code list).
+SEXES_ENFANT = [("F", "Fille"), ("M", "Garçon"), ("X", "Autre / non précisé")]
 NATIONALITES = [
     ("FRANCAISE", "Française"),
     ("UE", "Union européenne"),
@@ -129,6 +131,22 @@ IMPERATIFS = [
     ("voisinage", "Respecter le voisinage et les parties communes"),
 ]
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
+
+# What the person agrees to, word for word the same on the form and in the PDF and the DOCX
+# (DOMAIN.md §1.1 I1-I2, §8.4): who receives the fiche, and what the person was told.
+CONSENT_ORIENTATION = (
+    "La personne est d'accord pour être orientée vers le dispositif Bail d'abord et pour que "
+    "cette fiche soit transmise à la Plateforme Logement d'abord, puis, si elle est admise, à "
+    "l'équipe qui l'accompagnera.")
+CONSENT_INFORMATION = (
+    "La personne a été informée de l'utilisation de ses données (finalité, destinataires, durée "
+    "de conservation) et de ses droits\u202f: accès, rectification, effacement, limitation, "
+    "opposition, et réclamation auprès de la CNIL.")
+# Form field (section.field) -> the statement its box stands for.
+STATEMENTS = {
+    "consentement.accord_orientation": CONSENT_ORIENTATION,
+    "consentement.information_rgpd": CONSENT_INFORMATION,
+}
 
 
 def label(choices, code):

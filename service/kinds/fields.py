@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, missing, types, validate
 
-# XML 1.0 forbids these; they arrive pasted from PDFs. Tab and newline are kept.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+from service.kinds import hygiene
 
 REQUIRED = "Ce champ est obligatoire."
-MESSAGES = {
+MESSAGES: types.ErrorMessages = {
     "required": REQUIRED,
     "null": REQUIRED,
     "invalid": "Valeur non valide.",
@@ -20,11 +20,12 @@ LONG = 6000
 
 
 def clean_text(value: str) -> str:
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return hygiene.clean(value)
 
 
 class Text(fields.String):
-    """A string with control characters removed; empty means missing."""
+    """A string in NFC, control characters removed; empty means missing; a character with no
+    place in a name or a sentence (service.kinds.hygiene) is refused, named, beside the field."""
 
     default_error_messages = {**MESSAGES, "invalid": "Texte non valide."}
 
@@ -32,6 +33,9 @@ class Text(fields.String):
         text = clean_text(super()._deserialize(value, attr, data, **kwargs))
         if not text and self.required:
             raise self.make_error("required")
+        message = hygiene.problem(text)
+        if message is not None:
+            raise ValidationError(message)
         return text or None
 
     def _validate(self, value):
@@ -64,7 +68,7 @@ def choices(choices, required: bool = False, max_items: int = 30) -> fields.List
     return fields.List(
         Text(validate=validate.OneOf(codes, error="Valeur non reconnue.")),
         required=required,
-        **({} if required else {"load_default": list}),
+        load_default=missing if required else list,
         validate=validate.Length(
             min=1 if required else 0,
             max=max_items,
@@ -94,6 +98,17 @@ class EmptyIsNone:
 
 class FrDate(EmptyIsNone, fields.Date):
     default_error_messages = {**MESSAGES, "invalid": "Date non valide (jj/mm/aaaa)."}
+
+
+def as_day(value) -> dt.date | None:
+    """A loaded date or the raw ISO text of a draft; None when absent or unreadable (rules
+    spanning sections also run on raw drafts)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
 
 
 def date_field(required: bool = False) -> FrDate:
@@ -140,7 +155,7 @@ def nested_list(schema, required: bool = False, min_items: int = 0, max_items: i
     return fields.List(
         fields.Nested(schema),
         required=required,
-        **({} if required else {"load_default": list}),
+        load_default=missing if required else list,
         validate=validate.Length(
             min=min_items,
             max=max_items,

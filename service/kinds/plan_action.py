@@ -18,6 +18,7 @@ from service.kinds.base import (
     Access,
     CompareSpec,
     DocumentKind,
+    PrefillSource,
     Section,
     household_wording,
     standard_outputs,
@@ -25,6 +26,7 @@ from service.kinds.base import (
 from service.kinds.fields import (
     LONG,
     MESSAGES,
+    as_day,
     choice,
     choices,
     date_field,
@@ -154,16 +156,6 @@ class PlanActionSchema(Schema):
             raise ValidationError(errors)
 
 
-def as_day(value) -> dt.date | None:
-    """A loaded date or the raw ISO text of a draft; None when absent or unreadable."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
-
-
 def cross_section_errors(data: dict) -> dict:
     """The agreement and the copy cannot precede the plan; also run on raw drafts."""
     entete, accord = data.get("entete"), data.get("accord")
@@ -206,9 +198,55 @@ COMPARE = CompareSpec(
     hidden=frozenset({"domaines", "domaines.liste"}),
 )
 
-# The household's team writes its documents; the Plateforme reads the plan (it follows the
-# path), gestion locative does not (social content, DOMAIN.md §8.5).
+# The household's team writes its documents. The plan's content is the team's and the
+# person's: the Plateforme follows the path through the charter alerts (an agreed plan or
+# not) without reading it, gestion locative neither (social content, DOMAIN.md §8.5).
 TEAM_WRITERS = (R.ACCOMPAGNANT, R.INFIRMIER, R.ENCADRANT)
+
+def adults(source: PrefillSource) -> str:
+    """« Thị Hương Nguyễn et Jérôme Lefèvre »: the household's applicants, as the records
+    name them."""
+    names = [" ".join(p for p in (m.prenom, m.nom) if p) for m in source.members
+             if m.role != "enfant"]
+    return " et ".join(n for n in names if n)
+
+
+def referents(source: PrefillSource) -> list[str]:
+    """« Nom Prénom, structure » of the household's referents, the coordinator first; the
+    author when nobody is named yet."""
+    people = [user for user, coordinating in sorted(source.team, key=lambda m: not m[1])]
+    if not people and source.user is not None:
+        people = [source.user]
+    return [f"{u.full_name}, {u.structure.name}" if u.structure else u.full_name
+            for u in people]
+
+
+def prefill(source: PrefillSource) -> dict:
+    """What the records hold: the persons, the referents, the dwelling; everything editable."""
+    if source.household is None:
+        return {}
+    named = referents(source)
+    entete = {"personne": adults(source), "referent_1": named[0] if named else "",
+              "referent_2": named[1] if len(named) > 1 else ""}
+    tenancy = source.tenancy
+    if tenancy is not None:
+        entete.update(
+            logement_adresse=tenancy.address or "",
+            logement_date_entree=tenancy.entry_date.isoformat() if tenancy.entry_date else "",
+            logement_statut_bail=tenancy.contract if tenancy.contract in dict(C.STATUTS_BAIL)
+            else "")
+    return {"entete": entete}
+
+
+def agreement(snapshot: dict) -> str:
+    """« Accord partiel de la personne, le 3 mars 2027 (points refusés : …) »."""
+    accord = snapshot.get("accord") or {}
+    words = {"accord": "Accord de la personne", "accord_partiel": "Accord partiel de la personne",
+             "desaccord": "Désaccord de la personne"}.get(accord.get("accord_personne") or "",
+                                                         "Accord non renseigné")
+    day = as_day(accord.get("date_accord"))
+    return f"{words}, le {date_fr(day)}" if day else words
+
 
 def charter_facts(snapshot: dict, status: str) -> dict:
     """The charter asks for a plan the person agreed to (wholly or in part)."""
@@ -222,7 +260,7 @@ KIND = DocumentKind(
     schema=PlanActionSchema,
     subject=HOUSEHOLD,
     reference_prefix="PA",
-    access=Access(create=TEAM_WRITERS, read=(R.PLATEFORME, R.ADMIN, *TEAM_WRITERS)),
+    access=Access(create=TEAM_WRITERS, read=(*TEAM_WRITERS, R.ADMIN), sign=TEAM_WRITERS),
     wording=household_wording("Plan d'action concerté", "Nouveau plan d'action concerté"),
     sections=SECTIONS,
     form="forms.plan_action",
@@ -231,6 +269,12 @@ KIND = DocumentKind(
     cross_checks=cross_section_errors,
     compare=COMPARE,
     charter_facts=charter_facts,
+    prefill=prefill,
     outputs=standard_outputs("plan_action"),
+    # The charter asks for the person's agreement, recorded in section C; signing it on the
+    # same screen as the protocol (drawn, typed name, recorded refusal) is offered, optional.
+    signed=True,
+    signature_optional=True,
+    agreement=agreement,
     page_bounds=(1, 40),
 )

@@ -16,7 +16,8 @@ def lines(value: str | None) -> list[str]:
 
 def lower_first(text: str) -> str:
     """'L'équipe' -> 'l'équipe' in the middle of a list; acronyms ('SMS', 'CAF') stay."""
-    first_word = re.match(r"[^\s'’]*", text).group()
+    match = re.match(r"[^\s'’]*", text)  # always matches: the pattern may be empty
+    first_word = match.group() if match else ""
     return text if len(first_word) > 1 and first_word.isupper() else text[:1].lower() + text[1:]
 
 
@@ -60,6 +61,11 @@ def status_counts(liste: list[dict]) -> dict[str, int]:
     return counts
 
 
+def _signature(s: dict) -> dict:
+    return {"nom": s["nom"], "qualite": s["qualite"], "date": s.get("date"),
+            "image": s.get("image"), "refus": s.get("refus") or None}
+
+
 def context_from(data: dict) -> dict:
     e, liste, a = data["entete"], data["domaines"]["liste"], data["accord"]
     chosen = {d["code"] for d in liste}
@@ -96,4 +102,6 @@ def context_from(data: dict) -> dict:
             "copie_remise": bool(a.get("copie_remise")),
             "copie_remise_date": a.get("copie_remise_date"),
         },
+        # Added by the signing flow when the plan is signed (optional): who signed, how.
+        "signatures": [_signature(s) for s in data.get("signatures") or []],
     }

@@ -26,6 +26,8 @@ ACCORDS = [
     ("accord_partiel", "Je suis d'accord avec une partie de ce plan seulement."),
     ("desaccord", "Je ne suis pas d'accord avec ce plan d'action."),
 ]
+# What the person answers on the plan, the same words on the form and in the documents.
+STATEMENTS = {"accord.accord_personne": [label for _, label in ACCORDS]}
 # Who acts on an objective (the « qui fait quoi » text says what each one does).
 ROLES = [
     ("personne", "La personne"),

@@ -6,9 +6,8 @@ Signed by the person (and the référent·e); every change is a new version to s
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validates_schema
 
-from service.auth import roles as R
 from service.kinds import protocole_crise_vocabulary as C
 from service.kinds.base import (
     HOUSEHOLD,
@@ -30,7 +29,7 @@ from service.kinds.fields import (
     nested_list,
     text,
 )
-from service.kinds.plan_action import TEAM_WRITERS, as_day
+from service.kinds.plan_action import TEAM_WRITERS, as_day, referents
 from service.kinds.protocole_crise_context import context_from
 from service.rendering.formatting import date_fr
 
@@ -83,6 +82,10 @@ class ApresSchema(Schema):
     debriefing = text(max_length=LONG)
 
 
+LOST = C.PERTE_DE_CONTACT
+LOST_ONLY = ("delai_inquietude_jours", "canaux")  # fields of AvantSchema for LOST only
+
+
 class ScenarioSchema(Schema):
     code = choice(C.SCENARIOS, required=True)
     titre = text(max_length=120)
@@ -90,21 +93,26 @@ class ScenarioSchema(Schema):
     pendant = _nested(PendantSchema)
     apres = _nested(ApresSchema)
 
+    @pre_load
+    def _only_where_it_applies(self, data, **kw):
+        """The delay and the channels belong to « Perte de contact »: under another situation
+        they are ignored, never refused (the page hides them; without JavaScript, or from the
+        API, a value left there must not block the protocol)."""
+        if isinstance(data, dict) and data.get("code") != LOST \
+                and isinstance(data.get("avant"), dict):
+            data = {**data, "avant": {k: v for k, v in data["avant"].items()
+                                      if k not in LOST_ONLY}}
+        return data
+
     @validates_schema
     def _by_situation(self, data, **kw):
         code, avant = data.get("code"), data.get("avant") or {}
         errors: dict = {}
         if code == "autre" and not data.get("titre"):
             errors["titre"] = ["Donnez un titre à cette situation."]
-        lost = code == "perte_de_contact"
-        if lost and avant.get("delai_inquietude_jours") is None:
+        if code == LOST and avant.get("delai_inquietude_jours") is None:
             errors["avant"] = {"delai_inquietude_jours": [
                 "Indiquez après combien de jours sans nouvelles l'équipe s'inquiète."]}
-        elif not lost and code and (avant.get("delai_inquietude_jours") is not None
-                                    or avant.get("canaux")):
-            field = "delai_inquietude_jours" if avant.get("delai_inquietude_jours") is not None \
-                else "canaux"
-            errors["avant"] = {field: ["Ne concerne que la perte de contact : videz ce champ."]}
         if errors:
             raise ValidationError(errors)
 
@@ -268,8 +276,16 @@ def build_context(data: dict) -> dict:
 
 def prefill(source: PrefillSource) -> dict:
     """A new protocol starts with the charter's three situations, for the person to keep or
-    remove."""
-    return {"scenarios": {"liste": [{"code": code} for code in C.DEFAULT_SCENARIOS]}}
+    remove, and with what the records hold: the applicant's name, the coordinating referent."""
+    data: dict = {"scenarios": {"liste": [{"code": code} for code in C.DEFAULT_SCENARIOS]}}
+    if source.household is not None:
+        applicant = next((m for m in source.members if m.role == "demandeur"), None)
+        named = referents(source)
+        data["entete"] = {
+            "personne": " ".join(p for p in (applicant.prenom, applicant.nom) if p)
+            if applicant else "",
+            "referent": named[0] if named else ""}
+    return data
 
 
 # The registry status of a sealed version (service.registry.models.SIGNED).
@@ -302,7 +318,9 @@ KIND = DocumentKind(
     reference_prefix="PC",
     # Health-related wishes: the team and the nurse only (DOMAIN.md §8.5), not the Plateforme
     # nor gestion locative.
-    access=Access(create=TEAM_WRITERS, read=(*TEAM_WRITERS, R.ADMIN), sign=TEAM_WRITERS),
+    # The team and the nurse only (DOMAIN.md §8.5): the administrator runs accounts, not care
+    # records, and gestion locative is not bound by the same secrecy.
+    access=Access(create=TEAM_WRITERS, read=TEAM_WRITERS, sign=TEAM_WRITERS),
     wording=household_wording("Protocole de crise", "Nouveau protocole de crise"),
     sections=SECTIONS,
     form="forms.protocole_crise",

@@ -125,6 +125,7 @@ def context_from(data: dict) -> dict:
         },
         "validite": {
             "modification_acceptee": bool(val["modification_acceptee"]),
+            "texte_modification": C.MODIFICATION,  # the same words as the form's label
             "date_effet": val["date_effet"],
             "lieu": val["lieu"],
         },

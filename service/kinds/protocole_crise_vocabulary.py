@@ -15,6 +15,7 @@ SCENARIOS_COURTS = [
     ("difficultes_entourage", "Entourage"),
     ("autre", "Autre situation"),
 ]
+PERTE_DE_CONTACT = "perte_de_contact"  # the situation with a delay and ways to reach me
 DEFAULT_SCENARIOS = ("perte_de_contact", "probleme_sante_envahissant", "difficultes_entourage")
 # Ways the team tries to reach the person when contact is lost (DOMAIN.md §3.1, « avant »).
 CANAUX = [
@@ -38,6 +39,10 @@ PREVENIR = [
     ("ne_pas_prevenir", "À ne pas prévenir"),
 ]
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
+# What the person acknowledges, the same words on the form and in the PDF and the DOCX.
+MODIFICATION = ("Ce protocole peut être modifié à tout moment à ma demande. Chaque "
+                "modification donne lieu à une nouvelle version, signée à nouveau.")
+STATEMENTS = {"validite.modification_acceptee": MODIFICATION}
 MAX_SCENARIOS = 8
 MAX_PERSONNES = 20
 MAX_DELAI_JOURS = 60

@@ -60,6 +60,13 @@ def send_draft(draft: Draft, user, key: str) -> Produced:
     return flow.finalise(draft, user, key)
 
 
+def discard_draft(draft: Draft, user) -> None:
+    """Delete an unsent draft: whoever may edit it (a colleague's abandoned draft too)."""
+    if not can_edit_draft(user, draft):
+        raise NotFound()
+    flow.discard(draft, user)
+
+
 def _day(value) -> date | None:
     if isinstance(value, date) or value is None:
         return value

@@ -29,5 +29,11 @@ def http_answer(error: OperationError) -> Answer:
         status=error.status,
         message=error.message,
         fields=getattr(error, "fields", {}) or {},
-        problems=list(getattr(error, "problems", []) or []),
+        problems=_placed(error),
     )
+
+
+def _placed(error: OperationError) -> list[str]:
+    """Preflight problems, each one traced to an answer prefixed with its section and field."""
+    places = {item.message: item.placed for item in getattr(error, "located", ())}
+    return [places.get(str(p), str(p)) for p in getattr(error, "problems", []) or []]

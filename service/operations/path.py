@@ -124,8 +124,8 @@ def set_team(household: Household, data: dict, user) -> list[TeamMember]:
         raise Invalid({"user_id": [NOT_A_CANDIDATE]})
     members = team_members(household.id)
     if values["coordinating"]:
-        for member in members:
-            member.coordinating = False
+        for other in members:
+            other.coordinating = False
     member = next((m for m in members if m.user_id == values["user_id"]), None)
     if member is None:
         member = TeamMember(id=new_id(), household_id=household.id, user_id=values["user_id"],

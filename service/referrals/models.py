@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.extensions import db
+from service.extensions import Model
 from service.ids import id_column
 from service.timeutil import utcnow
 
@@ -24,14 +24,14 @@ DECISIONS = {k: v for k, v in STATUSES.items() if k != RECUE}
 REFUSAL_REASONS = {
     "hors_public": "Ne relève pas du public du dispositif",
     "hors_territoire": "Hors territoire de la Métropole",
-    "ressources_incompatibles": "Reste-à-charge incompatible avec les logements disponibles",
+    "ressources_incompatibles": "Reste à charge incompatible avec les logements disponibles",
     "dossier_incomplet": "Fiche incomplète malgré relance",
     "refus_personne": "La personne ne souhaite plus intégrer le dispositif",
     "autre": "Autre motif",
 }
 
 
-class Referral(db.Model):
+class Referral(Model):
     __tablename__ = "referrals"
     id: Mapped[str] = id_column()
     series_id: Mapped[str] = mapped_column(ForeignKey("document_series.id"), unique=True)
@@ -55,7 +55,7 @@ class Referral(db.Model):
     decisions: Mapped[list[ReferralDecision]] = relationship(order_by="ReferralDecision.at")
 
 
-class ReferralDecision(db.Model):
+class ReferralDecision(Model):
     """Append-only history of decisions on a referral."""
 
     __tablename__ = "referral_decisions"

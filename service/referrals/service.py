@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.auth.models import Structure
 from service.documents.models import DocumentSeries
 from service.extensions import db
-from service.households.models import Household, Person
+from service.households.models import Household, HouseholdCounter, Person
 from service.ids import new_id
 from service.kinds.base import REFERRAL
 from service.referrals.models import RECUE, Referral, ReferralDecision
@@ -87,9 +89,7 @@ def decide(referral: Referral, decision: str, user, *, reason=None, comment=None
 def _admit(referral: Referral, team_structure_id: str | None) -> Household:
     snapshot = latest_entry(referral.series_id).snapshot
     year = today_paris().year
-    number = (db.session.execute(
-        select(func.max(Household.number)).where(Household.year == year)
-    ).scalar() or 0) + 1
+    number = next_household_number(year)
     household = Household(id=new_id(), reference=f"BA-{year}-{number:04d}", year=year,
                           number=number, composition=snapshot["menage"]["typologie"],
                           team_structure_id=team_structure_id)
@@ -110,6 +110,25 @@ def _admit(referral: Referral, team_structure_id: str | None) -> Household:
     db.session.add(household)
     db.session.flush()
     referral.household_id = household.id
-    series = db.session.get(DocumentSeries, referral.series_id)
+    series = db.session.get_one(DocumentSeries, referral.series_id)
     series.household_id = household.id
     return household
+
+
+def next_household_number(year: int) -> int:
+    """The year's next household number, in one atomic statement.
+
+    An upsert on the year's counter row: PostgreSQL keeps the row locked until the admission
+    commits, so a concurrent admission waits and takes the following number; SQLite has a single
+    writer. The first admission of a year starts after the highest number already given, so a
+    database with households made before the counter carries on from there.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    first = (select(func.coalesce(func.max(Household.number), 0) + 1)
+             .where(Household.year == year).scalar_subquery())
+    statement = (insert(HouseholdCounter).values(year=year, last=first)
+                 .on_conflict_do_update(index_elements=[HouseholdCounter.year],
+                                        set_={"last": HouseholdCounter.last + 1})
+                 .returning(HouseholdCounter.last))
+    return db.session.execute(statement).scalar_one()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import has_request_context, request
 from flask_login import current_user
 
@@ -12,7 +14,7 @@ from service.registry.models import AuditEvent
 def record(action: str, object_type: str, object_id: str | None = None,
            household_id: str | None = None, user=None, **details) -> AuditEvent:
     """Add an event to the current transaction; the caller commits with its own change."""
-    actor = user if user is not None else (current_user if has_request_context() else None)
+    actor: Any = user if user is not None else (current_user if has_request_context() else None)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         user_id=actor.id if authenticated else None,

@@ -61,8 +61,16 @@ def entry_hash(entry) -> str:
         return row_hash(entry.prev_hash, fields, chained_time(entry.created_at))
     content = {name: getattr(entry, name) for name in V2_FIELDS}
     content["created_at"] = chained_time(entry.created_at)
-    content["files"] = [f.chained() for f in sorted(entry.files, key=lambda f: f.position)]
+    content["files"] = [f.chained() for f in sorted(entry.files, key=lambda f: f.position)
+                        if f.prev_hash is None]
     content["snapshot"] = sha256_json(entry.snapshot)
     content["render_meta"] = sha256_json(entry.render_meta)
     content["library_versions"] = sha256_json(entry.library_versions)
     return hashlib.sha256(entry.prev_hash.encode() + canonical(content)).hexdigest()
+
+
+def late_file_hash(prev_hash: str, entry_id: str, stored, added_at) -> str:
+    """The hash of a file added to a registered version later (hash of its row and what it
+    chains to: the version's row hash or the previous late file's)."""
+    content = {"entry_id": entry_id, "file": stored.chained(), "added_at": chained_time(added_at)}
+    return hashlib.sha256(prev_hash.encode() + canonical(content)).hexdigest()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from service.extensions import db
-from service.registry.chain import GENESIS, entry_hash, sha256_json
+from service.registry.chain import GENESIS, entry_hash, late_file_hash, sha256_json
 from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
 
@@ -18,16 +20,35 @@ class Report:
     rows: int = 0
     blobs: int = 0
     faults: list[str] = field(default_factory=list)
+    # Blobs no version names, older than the grace period: left by a crash, a fault.
     orphans: list[str] = field(default_factory=list)
+    # Blobs no version names yet and temp files, younger than the grace period: a write in
+    # progress or one whose transaction rolled back; listed, not faults (`registry gc`).
+    pending: list[str] = field(default_factory=list)
+    pending_temp: list[str] = field(default_factory=list)
+    grace_seconds: float = 0
+    stale_temp: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.faults and not self.orphans
 
 
-def run() -> Report:
+def grace_period() -> float:
+    return float(current_app.config["REGISTRY_ORPHAN_GRACE_SECONDS"])
+
+
+def _younger_than(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime >= cutoff
+    except FileNotFoundError:  # collected or renamed meanwhile
+        return True
+
+
+def run(grace_seconds: float | None = None) -> Report:
     store = blob_store()
-    report = Report()
+    report = Report(grace_seconds=grace_period() if grace_seconds is None else grace_seconds)
+    cutoff = time.time() - report.grace_seconds
     referenced: set[str] = set()
     expected_prev = GENESIS
     for entry in db.session.execute(select(RegistryEntry).order_by(RegistryEntry.seq)).scalars():
@@ -49,14 +70,34 @@ def run() -> Report:
             report.faults.append(f"Chaîne rompue avant {label} : une ligne manque ou a changé")
         if entry_hash(entry) != entry.row_hash:
             report.faults.append(f"Ligne modifiée : {label}")
+        report.faults.extend(_late_file_faults(entry, label))
         expected_prev = entry.row_hash
     for digest in store.all_digests():
         report.blobs += 1
         if digest not in referenced:
-            report.orphans.append(digest)
+            young = _younger_than(store.path(digest), cutoff)
+            (report.pending if young else report.orphans).append(digest)
     for tmp in store.temp_files():
-        report.faults.append(f"Fichier temporaire abandonné : {tmp.name}")
+        if _younger_than(tmp, cutoff):
+            report.pending_temp.append(tmp.name)
+        else:
+            report.stale_temp.append(tmp)
+            report.faults.append(f"Fichier temporaire abandonné : {tmp.name}")
     return report
+
+
+def _late_file_faults(entry: RegistryEntry, label: str) -> list[str]:
+    """Files added after registration chain from the version's row hash, one after another."""
+    faults = []
+    expected: str | None = entry.row_hash
+    for stored in sorted((f for f in entry.files if f.row_hash is not None),
+                         key=lambda f: f.position):
+        if stored.prev_hash is None or stored.prev_hash != expected \
+                or stored.added_at is None or late_file_hash(
+                    stored.prev_hash, entry.id, stored, stored.added_at) != stored.row_hash:
+            faults.append(f"Fichier ajouté modifié : {label}, {stored.format.upper()}")
+        expected = stored.row_hash
+    return faults
 
 
 def _file_rows_faults(entry: RegistryEntry, label: str) -> list[str]:
@@ -73,15 +114,22 @@ def _file_rows_faults(entry: RegistryEntry, label: str) -> list[str]:
     return faults
 
 
-def collect_orphans(grace_seconds: float) -> list[str]:
+def collect_orphans(grace_seconds: float | None = None) -> list[str]:
     """Delete orphan blobs and temp files older than the grace period; return their names."""
-    report = run()
+    report = run(grace_seconds)
     store = blob_store()
-    cutoff = time.time() - grace_seconds
-    candidates = [store.path(d) for d in report.orphans] + store.temp_files()
+    cutoff = time.time() - report.grace_seconds
+    candidates = [store.path(d) for d in report.orphans] + report.stale_temp
     removed = []
     for path in candidates:
         if path.exists() and path.stat().st_mtime < cutoff:
             path.unlink()
             removed.append(path.name)
     return removed
+
+
+def grace_label(seconds: float) -> str:
+    """« 24 h », « 30 min »: the grace period as `registry check` prints it."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:g}\u00a0h"
+    return f"{max(seconds, 0) / 60:g}\u00a0min"

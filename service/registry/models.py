@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.extensions import db
+from service.extensions import Model
 from service.ids import id_column
 from service.timeutil import utcnow
 
@@ -24,7 +24,7 @@ FINAL = "final"
 SIGNED = "signed"
 
 
-class RegistryEntry(db.Model):
+class RegistryEntry(Model):
     __tablename__ = "registry_entries"
     __table_args__ = (
         UniqueConstraint("series_id", "version"),
@@ -87,11 +87,15 @@ class RegistryEntry(db.Model):
         return [f.format for f in self.files if f.role == "document"]
 
 
-class RegistryFile(db.Model):
+class RegistryFile(Model):
     """One file of a registered version (PDF, DOCX, XLSX, ZIP…); append-only, hash-chained."""
 
     __tablename__ = "registry_files"
-    __table_args__ = (UniqueConstraint("entry_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "position"),
+        Index("uq_registry_files_prev_hash", "prev_hash", unique=True),
+        Index("uq_registry_files_row_hash", "row_hash", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     entry_id: Mapped[str] = mapped_column(ForeignKey("registry_entries.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -100,14 +104,23 @@ class RegistryFile(db.Model):
     media_type: Mapped[str] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
+    # A file produced after its version was registered (a DOCX made by a worker) is a record
+    # of its own: it chains to its version's row hash, or to the previous such file's hash.
+    added_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
     entry = relationship("RegistryEntry", back_populates="files")
+
+    @property
+    def added_later(self) -> bool:
+        return self.row_hash is not None
 
     def chained(self) -> list:
         return [self.position, self.format, self.role, self.media_type, self.sha256, self.size]
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -121,7 +134,7 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(64))
 
 
-class Revocation(db.Model):
+class Revocation(Model):
     """A registered version withdrawn from use (append-only: one row per revoked version)."""
 
     __tablename__ = "revocations"
@@ -132,7 +145,7 @@ class Revocation(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class RateEvent(db.Model):
+class RateEvent(Model):
     """Counts requests of rate-limited public pages (per client key), pruned as it goes."""
 
     __tablename__ = "rate_events"

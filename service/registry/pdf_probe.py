@@ -12,7 +12,9 @@ import resource
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import pem as asn1_pem
 from pypdf import PdfReader
@@ -68,7 +70,8 @@ def _seal_message(data: bytes, pem_path: str) -> str:
 
 def _probe(data: bytes) -> str | None:
     reader = PdfReader(io.BytesIO(data))
-    keywords = str((reader.metadata or {}).get("/Keywords", ""))
+    metadata: Mapping[str, Any] = reader.metadata or {}
+    keywords = str(metadata.get("/Keywords", ""))
     match = _CODE.search(keywords)
     return match.group(1) if match else None
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
+from service import faults
 from service.extensions import db
 from service.ids import new_id
 from service.registry.blobs import BlobStore
-from service.registry.chain import GENESIS, entry_hash
+from service.registry.chain import GENESIS, entry_hash, late_file_hash
 from service.registry.models import FINAL, RegistryEntry, RegistryFile
 from service.timeutil import utcnow
 
@@ -63,7 +64,8 @@ class Rendered:
 
 def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: str,
            rendered: Rendered, user, idempotency_key: str, entry_id: str | None = None,
-           status: str = FINAL, render_meta: dict | None = None) -> RegistryEntry:
+           status: str = FINAL, render_meta: dict | None = None,
+           version: int | None = None) -> RegistryEntry:
     """Write blobs (fsync, rename) then add the row and its files; the caller commits.
 
     A crash after the blobs and before the commit leaves orphan blobs only, which
@@ -79,13 +81,16 @@ def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: st
         select(RegistryEntry.seq, RegistryEntry.row_hash).order_by(RegistryEntry.seq.desc())
         .limit(1)
     ).first()
+    faults.point("in-chain-append")
     meta = _jsonable(render_meta)
     entry = RegistryEntry(
         id=entry_id or new_id(),
         seq=(head.seq + 1) if head else 1,
         series_id=series.id,
         kind=kind,
-        version=(previous.version + 1) if previous else 1,
+        # The version printed in the files; if another one took it meanwhile, the UNIQUE
+        # (series, version) refuses the row and the caller renders again.
+        version=version or ((previous.version + 1) if previous else 1),
         supersedes_id=previous.id if previous else None,
         status=status,
         title=title,
@@ -115,6 +120,31 @@ def append(*, series, kind: str, title: str, snapshot: dict, snapshot_sha256: st
     return entry
 
 
+def add_file(entry: RegistryEntry, rendered: RenderedFile) -> RegistryFile:
+    """Add a file made after its version was registered, as a chained record of its own.
+
+    Idempotent: a version has at most one file of a format and role, so a job run twice adds
+    it once (the first run's row is returned). The caller commits.
+    """
+    existing = entry.file(rendered.format, rendered.role)
+    if existing is not None:
+        return existing
+    digest = blob_store().put(rendered.data)
+    late = [f for f in entry.files if f.row_hash is not None]
+    prev = max(late, key=lambda f: f.position).row_hash if late else entry.row_hash
+    assert prev is not None, "late files all carry a row hash"
+    stored = RegistryFile(entry_id=entry.id,
+                          position=max(f.position for f in entry.files) + 1,
+                          format=rendered.format, role=rendered.role,
+                          media_type=rendered.media_type, sha256=digest,
+                          size=len(rendered.data), added_at=utcnow().replace(microsecond=0),
+                          prev_hash=prev)
+    stored.row_hash = late_file_hash(prev, entry.id, stored, stored.added_at)
+    entry.files.append(stored)
+    db.session.flush()
+    return stored
+
+
 def _jsonable(meta: dict | None) -> dict | None:
     """As the JSON column will give it back, so the row hash is computed on the stored value."""
     if meta is None:
@@ -135,7 +165,7 @@ def latest_versions(series_ids: list[str]) -> dict[str, int]:
         select(RegistryEntry.series_id, func.max(RegistryEntry.version))
         .where(RegistryEntry.series_id.in_(series_ids))
         .group_by(RegistryEntry.series_id)
-    ).all()
+    ).tuples().all()
     return dict(rows)
 
 

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
+from service.auth import throttle
 from service.extensions import db
 from service.ids import new_id
 from service.registry.codes import normalise
-from service.registry.models import SIGNED, RateEvent, RegistryEntry, Revocation
+from service.registry.models import SIGNED, RegistryEntry, Revocation
 from service.registry.pdf_probe import check_seal, find_code
-from service.timeutil import utcnow
+from service.timeutil import as_utc
 
 GENUINE, MODIFIED, UNKNOWN = "authentique", "modifie", "inconnu"
 CURRENT, SUPERSEDED, REVOKED = "en_vigueur", "remplace", "revoque"
@@ -39,14 +40,14 @@ class Verdict:
         e = self.entry
         answer = {
             "resultat": self.outcome, "code": e.verification_code, "document": e.title,
-            "version": e.version, "date": e.created_at.isoformat(),
+            "version": e.version, "date": as_utc(e.created_at).isoformat(),
             "structure": e.structure.name, "statut": self.status,
         }
         if self.successor is not None:
             answer["remplace_par"] = {"version": self.successor.version,
-                                      "date": self.successor.created_at.isoformat()}
+                                      "date": as_utc(self.successor.created_at).isoformat()}
         if self.revocation is not None:
-            answer["revocation"] = {"date": self.revocation.at.isoformat(),
+            answer["revocation"] = {"date": as_utc(self.revocation.at).isoformat(),
                                     "motif": self.revocation.reason}
         if self.seal is not None:
             answer["cachet"] = self.seal
@@ -108,17 +109,9 @@ def _describe(entry: RegistryEntry | None, outcome: str, code: str | None) -> Ve
 
 
 def allow(key: str, limit: int, window: timedelta = timedelta(minutes=10)) -> bool:
-    """A sliding-window counter in the database, shared by every worker."""
-    now = utcnow()
-    db.session.execute(delete(RateEvent).where(RateEvent.at < now - window))
-    count = db.session.execute(
-        select(func.count()).select_from(RateEvent).where(RateEvent.key == key)).scalar()
-    if count >= limit:
-        db.session.commit()
-        return False
-    db.session.add(RateEvent(key=key[:120], at=now))
-    db.session.commit()
-    return True
+    """At most `limit` lookups per `window` for `key` (the client's address), counted in the
+    database for every server, atomically."""
+    return throttle.consume(key, limit, window)
 
 
 def revoke(entry: RegistryEntry, reason: str, user=None) -> Revocation:

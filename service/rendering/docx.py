@@ -5,22 +5,43 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 
 from service.rendering.jinja_env import document_env
 from service.rendering.sanitize import strip_controls
+from service.rendering.signature_images import SignatureImage, png_size
+
+# A drawn signature in the DOCX: as high as the PDF's signature box, never wider than its cell.
+SIGNATURE_HEIGHT_MM, SIGNATURE_MAX_WIDTH_MM = 15, 60
 
 
 def render_docx(templates_dir: str, template: str, context: dict,
                 properties: dict | None = None) -> bytes:
     doc = DocxTemplate(str(Path(templates_dir) / template))
-    doc.render(strip_controls(context), jinja_env=document_env(templates_dir), autoescape=True)
+    doc.render(_pictures(doc, strip_controls(context)), jinja_env=document_env(templates_dir),
+               autoescape=True)
     core = doc.docx.core_properties
     for key, value in (properties or {}).items():
         setattr(core, key, strip_controls(value))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _pictures(doc: DocxTemplate, value):
+    """Drawn signatures (an <img> for the HTML) become pictures of the DOCX itself."""
+    if isinstance(value, SignatureImage):
+        width, height = png_size(value.png)
+        size = ({"height": Mm(SIGNATURE_HEIGHT_MM)}
+                if width * SIGNATURE_HEIGHT_MM <= height * SIGNATURE_MAX_WIDTH_MM
+                else {"width": Mm(SIGNATURE_MAX_WIDTH_MM)})
+        return InlineImage(doc, io.BytesIO(value.png), **size)
+    if isinstance(value, dict):
+        return {k: _pictures(doc, v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_pictures(doc, v) for v in value]
+    return value
 
 
 def undeclared_variables(templates_dir: str, template: str) -> set[str]:

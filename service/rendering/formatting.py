@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from service.rendering.typography import no_break
 from service.timeutil import PARIS, as_utc
 
 LOCALE = "fr_FR"
@@ -38,7 +39,7 @@ def percent(value, digits: int = 1) -> str:
 
 def date_fr(value: date | datetime | str | None) -> str:
     """2026-11-27 -> '27 novembre 2026'; the first of the month is '1er'."""
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
@@ -53,8 +54,7 @@ def datetime_fr(value: datetime | None) -> str:
     if value is None:
         return ""
     local = as_utc(value).astimezone(PARIS)
-    return f"{date_fr(local.date())} à {format_datetime(local, 'H', locale=LOCALE)} h " \
-           f"{format_datetime(local, 'mm', locale=LOCALE)}"
+    return f"{date_fr(local.date())} à {time_fr(local)}"
 
 
 def time_fr(value: datetime) -> str:
@@ -63,8 +63,17 @@ def time_fr(value: datetime) -> str:
     return f"{local.hour} h {local.minute:02d}"
 
 
+# What pages and documents print: the same words, with no-break spaces where a line end would
+# split them (typography.no_break). Messages built in Python keep plain spaces.
+def _printed(function):
+    def printed(value, *args, **kwargs):
+        return no_break(function(value, *args, **kwargs))
+    printed.__doc__ = f"{function.__name__}, never split at a line end: {function.__doc__}"
+    return printed
+
+
 def date_short(value: date | datetime | None) -> str:
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
@@ -77,8 +86,8 @@ FILTERS = {
     "money": money,
     "number": number,
     "percent": percent,
-    "date_fr": date_fr,
-    "datetime_fr": datetime_fr,
-    "time_fr": time_fr,
+    "date_fr": _printed(date_fr),
+    "datetime_fr": _printed(datetime_fr),
+    "time_fr": _printed(time_fr),
     "date_short": date_short,
 }

@@ -36,10 +36,13 @@ def layout(templates_dir: str, html: str):
 
 
 def write(document, variant: str | None = None, extra_rdf: bytes = b"") -> bytes:
-    """The PDF bytes; `extra_rdf` (rdf:Description elements) joins the XMP packet of PDF/A."""
+    """The PDF bytes; `extra_rdf` (rdf:Description elements) joins the XMP packet of PDF/A.
+
+    Tagged (a structure tree from the HTML, the language from <html lang>): screen readers and
+    the RGAA expect it of a public service's documents."""
     if extra_rdf:
         _add_rdf(document.metadata, extra_rdf)
-    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+    return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False, pdf_tags=True)
 
 
 def _add_rdf(metadata, extra_rdf: bytes) -> None:

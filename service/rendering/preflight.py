@@ -33,11 +33,11 @@ from service.rendering.preflight_layout import (
     check_totals,
     money_sum,
 )
-from service.rendering.preflight_pdf import check_docx, check_pdf, expected_values
+from service.rendering.preflight_pdf import Problem, check_docx, check_pdf, expected_values
 
 __all__ = [
-    "Preflight", "check_docx", "check_glyphs", "check_layout", "check_page_count", "check_pdf",
-    "check_totals", "document_fonts", "expected_values", "money_sum", "run_all",
+    "Preflight", "Problem", "check_docx", "check_glyphs", "check_layout", "check_page_count",
+    "check_pdf", "check_totals", "document_fonts", "expected_values", "money_sum", "run_all",
 ]
 
 
@@ -84,14 +84,21 @@ def _strings(value, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...
 def check_glyphs(context: dict, font_paths: Sequence[Path]) -> list[str]:
     """Each character of the context's strings is in at least one of the embedded fonts."""
     covered: frozenset[int] = frozenset().union(*(_cmap(str(p)) for p in font_paths))
-    messages = []
+    messages: list[str] = []
     for path, text in _strings(context):
-        for char in dict.fromkeys(text):
-            if not _printable(char, covered):
-                messages.append(
-                    f"Le caractère « {char} » (U+{ord(char):04X}) de « {' › '.join(path)} » "
-                    "n'existe pas dans la police du document : il s'imprimerait comme un carré "
-                    "vide.")
+        missing = [c for c in dict.fromkeys(text) if not _printable(c, covered)]
+        if not missing:
+            continue
+        names = ", ".join(f"« {c} » (U+{ord(c):04X})" for c in missing)
+        if len(missing) == 1:
+            what, why = f"Le caractère {names}", ("n'existe pas dans la police du document : "
+                                                   "il s'imprimerait comme un carré vide.")
+        else:
+            what, why = f"Les caractères {names}", ("n'existent pas dans la police du "
+                                                     "document : ils s'imprimeraient comme des "
+                                                     "carrés vides.")
+        messages.append(Problem(f"{what} de « {' › '.join(path)} » {why}", text,
+                                f"{what} {why}"))
     return messages
 
 

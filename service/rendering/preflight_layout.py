@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from weasyprint.formatting_structure import boxes as B
 
@@ -39,7 +40,7 @@ class _Text:
 class _Walk:
     texts: list[_Text] = field(default_factory=list)
     present: list[set] = field(default_factory=list)  # elements with a flow box, per page
-    root: object = None
+    root: Any = None  # the document's root HTML element, once a flow box shows it
 
 
 def _walk(document) -> _Walk:
@@ -52,7 +53,7 @@ def _walk(document) -> _Walk:
             margin = isinstance(child, B.MarginBox)
             if not margin and out.root is None and child.element is not None:
                 out.root = child.element
-            stack = [(child, page_box, ())]
+            stack: list[tuple[Any, Any, tuple]] = [(child, page_box, ())]
             while stack:
                 box, container, elements = stack.pop()
                 element = box.element

@@ -1,7 +1,9 @@
 """Preflight checks on the produced files: PDF bytes (text, fonts, active content) and DOCX bytes.
 
-Text comparisons ignore all whitespace (line wrapping, break-word, no-break spaces) and compare
-NFC-normalised text. pypdf extracts the PDF text; when it fails, looks garbled or misses values
+Text comparisons ignore all whitespace (line wrapping, break-word, no-break spaces) and format
+characters (drawn as nothing), and compare compatibility-normalised (NFKC) text: a PDF's text
+layer gives the ligature « ﬁ » as « fi », the fraction « ½ » as « 1⁄2 », and that is the text it
+shows. pypdf extracts the PDF text; when it fails, looks garbled or misses values
 (a known pypdf limitation with some re-encoded fonts), poppler's `pdftotext` is asked instead.
 """
 
@@ -13,6 +15,7 @@ import re
 import subprocess
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 
 from lxml import etree
 from markupsafe import Markup
@@ -35,8 +38,32 @@ DOC_UNPRINTED = ("libraries", "qr")
 W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 
 
+# Hyphens: a word cut at a hyphen at a line end comes back from poppler without it
+# (« co-|demandeuse » -> « codemandeuse »); the words are there all the same.
+_HYPHENS = frozenset("-\u2010")
+
+
 def compact(text: str) -> str:
-    return "".join(unicodedata.normalize("NFC", text).split())
+    """What a text shows, for comparing: NFKC, no whitespace, no format character, no
+    hyphen."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text)
+                   if not c.isspace() and c not in _HYPHENS
+                   and unicodedata.category(c) != "Cf")
+
+
+class Problem(str):
+    """A preflight message about one string of the context (`value`), so that the caller can
+    name the field it came from; `bare` is the message without the context's path, for a page
+    that names the field instead."""
+
+    value: str | None
+    bare: str
+
+    def __new__(cls, message: str, value: str | None = None, bare: str | None = None):
+        problem = super().__new__(cls, message)
+        problem.value = value
+        problem.bare = bare or message
+        return problem
 
 
 # ---- values the document must show ----
@@ -118,12 +145,13 @@ def _excerpt(raw: str, marker: str, values: list[str]) -> str:
 
 def _value_messages(raw: str, values: list[str], pieces: int = 1) -> list[str]:
     text = compact(raw)
-    return [f"La valeur « {_short(v)} » n'apparaît pas dans le document produit."
+    return [Problem(f"La valeur « {_short(v)} » n'apparaît pas dans le document produit.", v)
             for v in _missing(text, values, pieces)] + _placeholders(raw, text, values)
 
 
 def _short(value: str, size: int = 60) -> str:
-    value = " ".join(value.split())
+    """For a message: one line, no format character (a bidi override would reorder it)."""
+    value = " ".join("".join(c for c in value if unicodedata.category(c) != "Cf").split())
     return value if len(value) <= size else value[:size] + "…"
 
 
@@ -151,7 +179,7 @@ def _garbled(text: str) -> bool:
     return any(c == "\ufffd" or unicodedata.category(c) in ("Co", "Cs") for c in text)
 
 
-def pdf_text(pdf: bytes, values: list[str] = (), reader: PdfReader | None = None) -> str:
+def pdf_text(pdf: bytes, values: Sequence[str] = (), reader: PdfReader | None = None) -> str:
     """The PDF's text: poppler's first (4× faster here, reads re-encoded fonts); pypdf's when
     poppler fails or misses values (it joins words hyphenated at a line end: « al-|Raḥmān »)."""
     text = _poppler_text(pdf)

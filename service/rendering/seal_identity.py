@@ -28,6 +28,7 @@ DEMO_PKCS12 = "cachet-demo.p12"
 DEMO_PASSWORD = "cachet-demo.p12.motdepasse"  # noqa: S105
 DEMO_ROOT = "cachet-demo-racine.pem"  # the demo CA certificate: the verification's trust root
 DEMO_YEARS = 5
+SEAL_COMMON_NAME = "Cachet électronique"
 
 
 
@@ -42,9 +43,11 @@ def _cut(text: str, limit: int = 64) -> str:
 
 
 def _name(organisation: str, common_name: str) -> x509.Name:
+    """The structure's full name as organizationName, never cut (readers see it on the
+    verification page and in the certificate); the bounded commonName says what the key is."""
     return x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _cut(organisation)),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, " ".join(organisation.split())),
         x509.NameAttribute(NameOID.COMMON_NAME, _cut(common_name)),
     ])
 
@@ -61,7 +64,7 @@ def _demo_certificates(organisation: str):
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     start, end = now - dt.timedelta(hours=1), now + dt.timedelta(days=365 * DEMO_YEARS)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name(organisation, f"Autorité de démonstration – {organisation}")
+    ca_name = _name(organisation, "Autorité de démonstration")
     ca_cert = (
         x509.CertificateBuilder()
         .subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
@@ -74,7 +77,7 @@ def _demo_certificates(organisation: str):
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(organisation, f"Cachet – {organisation}")).issuer_name(ca_name)
+        .subject_name(_name(organisation, SEAL_COMMON_NAME)).issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)

@@ -162,7 +162,19 @@ def signature_svg_image(png: bytes, *, css_class: str = "signature-dessinee") ->
     ).format(cls=css_class, w=width, h=height, uri=uri)
 
 
-def signature_img(png: bytes, *, css_class: str = "signature-dessinee") -> Markup:
+class SignatureImage(Markup):
+    """The <img> of a drawn signature for the HTML, keeping its PNG for the DOCX (where
+    service.rendering.docx puts the picture itself)."""
+
+    png: bytes
+
+    def __new__(cls, markup: str, png: bytes):
+        image = super().__new__(cls, markup)
+        image.png = png
+        return image
+
+
+def signature_img(png: bytes, *, css_class: str = "signature-dessinee") -> SignatureImage:
     """An <img> of a checked PNG; print.css bounds it to the signature box."""
-    return Markup('<img class="{cls}" src="{uri}" alt="Signature manuscrite">').format(
-        cls=css_class, uri=png_data_uri(png))
+    return SignatureImage(Markup('<img class="{cls}" src="{uri}" alt="Signature manuscrite">'
+                                 ).format(cls=css_class, uri=png_data_uri(png)), png)

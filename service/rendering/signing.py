@@ -1,6 +1,6 @@
 """Electronic seal of finished documents (PAdES, pyHanko) and its verification. No Flask, no DB.
 
-- `generate_demo_identity` (in seal_identity.py): a demo CA and a "Cachet – <structure>" ECDSA
+- `generate_demo_identity` (in seal_identity.py): a demo CA and a "Cachet électronique" ECDSA
   P-256 certificate in a PKCS#12 file (mode 0600); production configures its own PKCS#12 file.
 - `load_signer`: the PKCS#12 file read once per process (cached by path, mtime and size).
 - `seal`: certification signature (DocMDP P1: no change allowed), PAdES B-B, or B-T with a
@@ -29,6 +29,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -236,7 +237,7 @@ class SealCheck:
     valid: bool  # cryptographically valid, trusted by the given roots, timestamp (if any) too
     coverage: str | None  # "ENTIRE_FILE", "ENTIRE_REVISION", "CONTIGUOUS_BLOCK_FROM_START"...
     modified_after_signing: bool  # any byte, revision or trailing data after the signature
-    signer: str | None  # "Cachet – Structure (Structure)"
+    signer: str | None  # "Cachet électronique (the structure's full name)"
     signed_at: dt.datetime | None  # the timestamp's time if any, else the signer's claimed time
     message_fr: str
     timestamped: bool = False
@@ -259,7 +260,7 @@ def _subject(cert: asn1_x509.Certificate) -> str:
 
 
 def _verdict(detail: str, message: str, **fields) -> SealCheck:
-    base = dict(present=False, intact=False, valid=False, coverage=None,
+    base: dict[str, Any] = dict(present=False, intact=False, valid=False, coverage=None,
                 modified_after_signing=False, signer=None, signed_at=None)
     base.update(fields)
     return SealCheck(message_fr=message, detail=detail, **base)

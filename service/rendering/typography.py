@@ -60,6 +60,29 @@ def french_spacing(text: str | None) -> str:
     return _SPACING.sub(_space, str(text))
 
 
+NBSP = "\u00a0"  # no-break space: what a line end must not split
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+# French typography keeps together what a line end must not split: a time (« 22 h 20 »), the
+# day and the month of a date (« 27 novembre », « 1er mars »), « n° » and its number. Amounts
+# and percentages already get their no-break spaces from Babel (« 1 234,56 € », « 12,5 % »).
+_NO_BREAK = (
+    (re.compile(r"\b(\d{1,2})[ \u202f]h[ \u202f](\d{2})\b"), f"\\1{NBSP}h{NBSP}\\2"),
+    (re.compile(rf"\b(\d{{1,2}}|1er) ({'|'.join(MONTHS)})\b"), f"\\1{NBSP}\\2"),
+    (re.compile(r"\b([nN]°) (?=\w)"), f"\\1{NBSP}"),
+)
+
+
+def no_break(text: str | None) -> str:
+    """Put no-break spaces where French typography forbids a line break (see _NO_BREAK);
+    idempotent, and only ever swaps one space character for another."""
+    if not text:
+        return "" if text is None else text
+    for pattern, replacement in _NO_BREAK:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def quote(text: str | None) -> str:
     """Wrap in French guillemets, which take a narrow no-break space inside."""
     return f"«{NNBSP}{'' if text is None else str(text).strip()}{NNBSP}»"

@@ -3,12 +3,23 @@
   "use strict";
 
   // Show a conditional field only when its controlling answer applies: data-show-if="name=v1,v2".
-  function controlValue(form, name) {
-    var inputs = form.querySelectorAll('[name="' + name + '"], [name$="-' + name + '"]');
-    for (var i = 0; i < inputs.length; i++) {
-      var el = inputs[i];
-      if ((el.type === "radio" || el.type === "checkbox")) { if (el.checked) return el.value; }
-      else return el.value;
+  // The controlling field is the nearest one: in a repeated entry (a situation of the crisis
+  // protocol), that entry's own field, looked for from the conditional field outwards.
+  function controlValue(group, form, name) {
+    var selector = '[name="' + name + '"], [name$="-' + name + '"]';
+    for (var scope = group.parentElement; scope; scope = scope.parentElement) {
+      var inputs = Array.prototype.filter.call(scope.querySelectorAll(selector), function (el) {
+        return !group.contains(el);
+      });
+      if (inputs.length) {
+        for (var i = 0; i < inputs.length; i++) {
+          var el = inputs[i];
+          if ((el.type === "radio" || el.type === "checkbox")) { if (el.checked) return el.value; }
+          else return el.value;
+        }
+        return "";
+      }
+      if (scope === form) break;
     }
     return "";
   }
@@ -16,7 +27,7 @@
     form.querySelectorAll("div[data-show-if]").forEach(function (group) {
       var parts = group.getAttribute("data-show-if").split("=");
       var allowed = parts[1].split(",");
-      group.hidden = allowed.indexOf(controlValue(form, parts[0])) === -1;
+      group.hidden = allowed.indexOf(controlValue(group, form, parts[0])) === -1;
     });
   }
 
@@ -89,6 +100,29 @@
   }
 
   // Drawn signature: pointer events on a canvas, sent as a PNG data: URL in a hidden field.
+  // A job's page refreshes itself every 3 s without JavaScript; with it, the progress is read
+  // from the JSON state and the page reloads once, when the job is finished.
+  function setupJobProgress(box) {
+    var meta = document.querySelector('meta[http-equiv="refresh"]');
+    if (!meta) return;
+    meta.parentNode.removeChild(meta);
+    function poll() {
+      fetch(box.getAttribute("data-job"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (state) {
+          if (!state) { setTimeout(poll, 5000); return; }
+          if (state.state === "termine" || state.state === "echec") { window.location.reload(); return; }
+          var bar = box.querySelector("[data-job-progress]");
+          if (bar) { bar.max = state.steps; bar.value = state.step; }
+          var text = box.querySelector("[data-job-message]");
+          if (text) text.textContent = "Étape " + state.step + " sur " + state.steps + " : " + state.message;
+          setTimeout(poll, 1500);
+        })
+        .catch(function () { setTimeout(poll, 5000); });
+    }
+    setTimeout(poll, 1000);
+  }
+
   function setupSignaturePad(form) {
     var pad = form.querySelector("[data-signature-pad]");
     if (!pad) return;
@@ -136,5 +170,7 @@
     });
     var summary = document.querySelector("[data-autofocus]");
     if (summary) summary.focus();
+    var job = document.querySelector("[data-job]");
+    if (job) setupJobProgress(job);
   });
 })();

@@ -10,12 +10,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from forms.auth import LoginForm, TokenForm
+from service.auth import mfa
 from service.auth.models import ApiToken
 from service.auth.policy import require
 from service.auth.session import authenticate
 from service.extensions import db
+from service.notifications import models as notifications
 from service.registry import audit
 from service.timeutil import utcnow
+from service.web.account_views import start_second_factor
 
 bp = Blueprint("auth", __name__)
 
@@ -38,8 +41,11 @@ def login():
         user, error = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             session.pop("csrf_token", None)  # a token seen before login dies with it
+            next_url = _safe_next(request.args.get("next")) or url_for("home.index")
+            if mfa.enabled(user) or mfa.required_for(user):
+                return start_second_factor(user, next_url)  # signed in after the code
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            return redirect(next_url)
     status = 200 if error is None else 401
     return render_template("auth/login.html", form=form, error=error), status
 
@@ -70,7 +76,18 @@ def account():
         select(ApiToken).where(ApiToken.user_id == current_user.id,
                                ApiToken.revoked_at.is_(None)).order_by(ApiToken.created_at)
     ).scalars().all()
-    return render_template("auth/account.html", form=form, tokens=tokens, new_token=new_token)
+    return render_template("auth/account.html", form=form, tokens=tokens, new_token=new_token,
+                           notifications=notifications.offered_to(current_user),
+                           notification_choices=notifications.choices_of(current_user.id))
+
+
+@bp.route("/compte/notifications", methods=["POST"])
+@login_required
+def notification_choices():
+    """The e-mails the user receives: a checked box is on, an unchecked one off."""
+    notifications.save_choices(current_user, set(request.form.getlist("notifications")))
+    flash("Vos choix de notifications sont enregistrés.", "info")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/compte/jetons/<token_id>/revoquer", methods=["POST"])

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from service import kinds
 from service.auth.policy import can_revise, require
 from service.documents import flow
 from service.documents.access import readable, readable_entry, subject_label
+from service.errors import OperationError
 from service.extensions import db
+from service.jobs.models import Job
 from service.kinds.compare import compare
+from service.operations import downloads
 from service.registry import audit
 from service.registry.models import RegistryEntry
-from service.registry.store import blob_store, download_name, is_current
+from service.registry.store import is_current
 from service.web.labels import kind_labels
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -24,31 +36,40 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 @login_required
 def confirmation(entry_id):
     entry, series, household = readable_entry(current_user, entry_id)
-    return render_template("documents/confirmation.html", entry=entry, kind=kinds.get(entry.kind),
-                           reference=subject_label(series, household))
+    kind = kinds.get(entry.kind)
+    waiting = [o.format for o in kind.outputs if entry.file(o.format, o.role) is None]
+    jobs = db.session.execute(
+        select(Job).where(Job.subject_type == "entry", Job.subject_id == entry.id)
+        .order_by(Job.created_at.desc())).scalars().all()
+    return render_template("documents/confirmation.html", entry=entry, kind=kind,
+                           reference=subject_label(series, household), waiting=waiting,
+                           job=jobs[0] if jobs and waiting else None)
 
 
 @bp.route("/<entry_id>/telecharger.<fmt>")
 @login_required
 def download(entry_id, fmt):
     entry, series, household = readable_entry(current_user, entry_id)
-    stored = entry.file(fmt)
-    if stored is None:
-        abort(404)
-    data = blob_store().get(stored.sha256)
-    audit.record("download", "document", entry.id, series.household_id, format=fmt)
-    db.session.commit()
-    return attachment(data, stored.media_type,
-                      download_name(entry, fmt, subject_label(series, household)))
+    try:
+        # The bytes are checked against the registered SHA-256 as they are read.
+        file = downloads.download(entry, fmt, subject_label(series, household), current_user)
+    except OperationError as error:
+        if error.status == 404:
+            abort(404)
+        return render_template("error.html", title="Fichier indisponible",
+                               message=error.message), error.status
+    return attachment(stream_with_context(file.chunks), file.media_type, file.filename,
+                      size=file.size)
 
 
-def attachment(data: bytes, mime: str, filename: str) -> Response:
-    """A download with a French file name (RFC 6266: ASCII fallback and UTF-8 name)."""
+def attachment(data, mime: str, filename: str, size: int | None = None) -> Response:
+    """A download with a French file name (RFC 6266: ASCII fallback and UTF-8 name); `data` is
+    bytes, or chunks of `size` bytes in all."""
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "-").replace('"', "")
     response = Response(data, mimetype=mime)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
-    response.headers["Content-Length"] = str(len(data))
+    response.headers["Content-Length"] = str(len(data) if size is None else size)
     return response
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,8 +16,11 @@ from service.documents.subjects import household_subject
 from service.errors import Conflict, IdempotencyConflict, Invalid, PreflightFailed
 from service.extensions import db
 from service.households.models import Household
+from service.households.service import latest_tenancy, team_members
 from service.kinds.base import PrefillSource
+from service.operations import documents
 from service.rendering.formatting import time_fr
+from service.rendering.typography import no_break
 from service.web.formdata import (
     answers,
     apply_list_action,
@@ -33,6 +36,7 @@ bp = Blueprint("drafts", __name__, url_prefix="/brouillons")
 def _draft(draft_id: str, editable: bool = True) -> Draft:
     draft = db.session.get(Draft, draft_id)
     require(draft is not None and can_edit_draft(current_user, draft))
+    assert draft is not None  # require() answered 404 otherwise
     if editable and draft.status != DRAFT:
         abort(404)
     return draft
@@ -58,8 +62,12 @@ def _prefill(kind, household) -> dict:
     """What the service already knows, so nobody types it twice."""
     if kind.prefill is None:
         return {}
-    members = tuple(household.members) if household is not None else ()
-    return kind.prefill(PrefillSource(user=current_user, household=household, members=members))
+    if household is None:
+        return kind.prefill(PrefillSource(user=current_user))
+    team = tuple((m.user, m.coordinating) for m in team_members(household.id))
+    return kind.prefill(PrefillSource(user=current_user, household=household,
+                                      members=tuple(household.members),
+                                      tenancy=latest_tenancy(household.id), team=team))
 
 
 @bp.route("/<draft_id>")
@@ -70,7 +78,12 @@ def tasks(draft_id):
     sections = [(s, flow.section_status(draft, s.key)) for s in kind.sections]
     done = sum(1 for _, status in sections if status == flow.DONE)
     return render_template("drafts/tasks.html", draft=draft, kind=kind, sections=sections,
-                           done=done)
+                           done=done, household=_household_of(draft))
+
+
+def _household_of(draft) -> Household | None:
+    """The household a draft is about, for the link back to its page."""
+    return db.session.get(Household, draft.household_id) if draft.household_id else None
 
 
 @bp.route("/<draft_id>/<section_key>", methods=["GET", "POST"])
@@ -168,28 +181,66 @@ def autosave(draft_id, section_key):
         return jsonify(message="Ce brouillon a été modifié ailleurs : rechargez la page "
                                "pour voir la dernière version.", conflict=True), 409
     return jsonify(version=draft.version_id,
-                   message=f"Enregistré à {time_fr(draft.updated_at)}")
+                   message=f"Enregistré à {no_break(time_fr(draft.updated_at))}")
 
 
 @bp.route("/<draft_id>/verifier")
 @login_required
 def review(draft_id):
     draft = _draft(draft_id)
-    return _review_page(draft, errors={})
+    _, missing = flow.validate_all(draft)
+    return _review_page(draft, errors=missing, submitted=False)
 
 
-def _review_page(draft, errors: dict, status: int = 200, preflight: list[str] | None = None):
+def _review_page(draft, errors: dict, status: int = 200,
+                 preflight: PreflightFailed | None = None, submitted: bool = True):
+    """« Vérifiez vos réponses »: every answer, what is still missing or wrong (with a link
+    to it), and the submit button once nothing is."""
     kind = kinds.get(draft.kind)
-    blocks = []
+    blocks, missing = [], []
     for s in kind.sections:
         form = section_form(kind, s.key, data=(draft.data or {}).get(s.key))
         labels = field_labels(form)
-        section_errors = flatten_errors(errors.get(s.key, {})) if errors else {}
+        raw = errors.get(s.key) if errors else None
+        section_errors = flatten_errors(raw) if isinstance(raw, dict) else {}
         blocks.append({"section": s, "rows": answers(form), "labels": labels,
                        "errors": section_errors})
+        if raw is not None and not section_errors:  # the whole section is still to fill in
+            missing.append({"text": f"{s.letter}. {s.title} : section à compléter",
+                            "href": url_for("drafts.section", draft_id=draft.id,
+                                            section_key=s.key, erreurs=1)})
+        for field_id, message in section_errors.items():
+            anchor = "" if field_id == "_schema" else field_id
+            missing.append({
+                "text": f"{s.letter}. {labels.get(field_id, s.title)} : {message}",
+                "href": url_for("drafts.section", draft_id=draft.id, section_key=s.key,
+                                erreurs=1, _anchor=anchor or None)})
     return render_template("drafts/review.html", draft=draft, kind=kind, blocks=blocks,
-                           has_errors=bool(errors), preflight=preflight or [],
+                           missing=missing, has_errors=bool(errors) and submitted,
+                           preflight=_preflight_items(draft, preflight),
+                           household=_household_of(draft),
                            idempotency_key=str(uuid.uuid4())), status
+
+
+def _preflight_items(draft, failure: PreflightFailed | None) -> list[dict]:
+    """Each problem of the produced document; one traced to an answer names its section and
+    field, and links to it."""
+    if failure is None:
+        return []
+    kind = kinds.get(draft.kind)
+    placed = {item.message: item for item in failure.located}
+    items = []
+    for problem in failure.problems:
+        item = placed.get(str(problem))
+        if item is None:
+            items.append({"text": str(problem), "href": None})
+            continue
+        form = section_form(kind, item.section, data=(draft.data or {}).get(item.section))
+        label = field_labels(form).get(item.field_id, item.title)
+        items.append({"text": f"{item.letter}. {item.title} – {label} : {item.bare}",
+                      "href": url_for("drafts.section", draft_id=draft.id,
+                                      section_key=item.section, _anchor=item.field_id)})
+    return items
 
 
 @bp.route("/<draft_id>/envoyer", methods=["POST"])
@@ -207,7 +258,7 @@ def submit(draft_id):
     except Invalid as exc:
         return _review_page(draft, errors=exc.fields, status=422)
     except PreflightFailed as exc:
-        return _review_page(draft, errors={}, status=422, preflight=exc.problems)
+        return _review_page(draft, errors={}, status=422, preflight=exc)
     except IdempotencyConflict:
         abort(409)
     except Conflict:
@@ -215,10 +266,18 @@ def submit(draft_id):
     return redirect(url_for("documents.confirmation", entry_id=result.entry.id))
 
 
-@bp.route("/<draft_id>/supprimer", methods=["POST"])
+@bp.route("/<draft_id>/supprimer", methods=["GET", "POST"])
 @login_required
 def discard(draft_id):
+    """Delete a draft, after a confirmation page: whoever may edit it, its author or not (a
+    colleague's abandoned draft)."""
     draft = _draft(draft_id)
-    draft.status = "abandonne"
-    db.session.commit()
-    return redirect(url_for("home.index"))
+    kind = kinds.get(draft.kind)
+    household = _household_of(draft)
+    back = (url_for("households.show", household_id=household.id) if household is not None
+            else url_for("home.index"))
+    if request.method == "POST":
+        documents.discard_draft(draft, current_user)
+        flash("Le brouillon a été supprimé.", "success")
+        return redirect(back)
+    return render_template("drafts/discard.html", draft=draft, kind=kind, household=household)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectFieldBase
 
-from service.rendering.formatting import date_fr
+from service.rendering.formatting import date_fr, money
+from service.rendering.typography import no_break
 from service.web.labels import form_module
 
 SKIP = {"csrf_token", "version", "action"}
@@ -16,16 +20,22 @@ def section_form(kind, section_key: str, formdata=None, data: dict | None = None
     return form
 
 
-def form_to_dict(form: Form) -> dict:
-    """The answers as the schema expects them; conditional fields that do not apply are cleared."""
-    data = {}
+def form_to_dict(form: Form, outer: tuple[dict, ...] = ()) -> dict:
+    """The answers as the schema expects them; conditional fields that do not apply are cleared
+    (a field hidden by the page and filled without JavaScript is ignored, not refused).
+
+    `outer` are the enclosing levels' answers, innermost last: a condition inside a repeated
+    entry names a field of that entry (`code=perte_de_contact` in a situation's « avant »).
+    """
+    data: dict = {}
+    levels = (*outer, data)
     for name, field in form._fields.items():
         if name in SKIP:
             continue
         if isinstance(field, FormField):
-            data[name] = form_to_dict(field.form)
+            data[name] = form_to_dict(field.form, levels)
         elif isinstance(field, FieldList):
-            data[name] = [form_to_dict(e.form) if isinstance(e, FormField) else e.data
+            data[name] = [form_to_dict(e.form, levels) if isinstance(e, FormField) else e.data
                           for e in field.entries]
         elif isinstance(field, BooleanField):
             data[name] = bool(field.data)
@@ -33,14 +43,16 @@ def form_to_dict(form: Form) -> dict:
             data[name] = field.data if field.data is not None else ""
     for name, field in form._fields.items():
         condition = (field.render_kw or {}).get("data-show-if")
-        if condition and not _applies(condition, data):
+        if condition and not _applies(condition, levels):
             data[name] = [] if isinstance(data[name], list) else ""
     return data
 
 
-def _applies(condition: str, data: dict) -> bool:
+def _applies(condition: str, levels: tuple[dict, ...]) -> bool:
+    """The condition's field is looked for from the innermost level outwards."""
     other, _, values = condition.partition("=")
-    return str(data.get(other) or "") in values.split(",")
+    found = next((level[other] for level in reversed(levels) if other in level), "")
+    return str(found or "") in values.split(",")
 
 
 def apply_list_action(data: dict, action: str) -> dict:
@@ -95,16 +107,29 @@ def field_labels(form: Form, prefix: str = "", label_prefix: str = "") -> dict[s
         if name in SKIP:
             continue
         if isinstance(field, FormField):
-            labels.update(field_labels(field.form, field.id, f"{field.label.text} – "))
+            labels.update(field_labels(field.form, field.id,
+                                       f"{label_prefix}{field.label.text} – "))
         elif isinstance(field, FieldList):
-            labels[field.id] = field.label.text
+            labels[field.id] = f"{label_prefix}{field.label.text}"
             for i, entry in enumerate(field.entries):
-                entry_prefix = f"{label_prefix}{field.label.text} {i + 1} – "
+                entry_prefix = f"{label_prefix}{entry_name(field, i, entry)} – "
                 if isinstance(entry, FormField):
                     labels.update(field_labels(entry.form, entry.id, entry_prefix))
         else:
             labels[field.id] = f"{label_prefix}{field.label.text}"
     return labels
+
+
+def entry_name(field: FieldList, index: int, entry) -> str:
+    """« Situation 2 : Perte de contact »: the entry's number, and its kind when it has one
+    (a `code` chosen from a list), so that a message says which entry is wrong."""
+    name = f"{field.label.text} {index + 1}"
+    code = entry.form._fields.get("code") if isinstance(entry, FormField) else None
+    if isinstance(code, SelectFieldBase) and code.data:
+        chosen = dict((str(c[0]), c[1]) for c in code.choices or []).get(str(code.data))
+        if chosen:
+            return f"{name} : {chosen}"
+    return name
 
 
 def answers(form: Form, label_prefix: str = "") -> list[tuple[str, str, str]]:
@@ -117,12 +142,23 @@ def answers(form: Form, label_prefix: str = "") -> list[tuple[str, str, str]]:
             rows += answers(field.form, f"{label_prefix}{field.label.text} – ")
         elif isinstance(field, FieldList):
             if not field.entries:
-                rows.append((field.id, field.label.text, "Aucun"))
+                words = field.render_kw or {}
+                rows.append((field.id,
+                             f"{label_prefix}{words.get('data-empty-label', field.label.text)}",
+                             words.get("data-empty", "aucun")))
             for i, entry in enumerate(field.entries):
                 rows += answers(entry.form, f"{label_prefix}{field.label.text} {i + 1} – ")
         else:
             rows.append((field.id, f"{label_prefix}{field.label.text}", readable(field)))
     return rows
+
+
+def _amount(typed: str) -> str:
+    """« 1 234,56 € » as the document prints it; an unreadable amount is shown as typed."""
+    try:
+        return money(Decimal(re.sub(r"[\s\u00a0\u202f€]", "", typed).replace(",", ".")))
+    except InvalidOperation:
+        return typed
 
 
 def readable(field) -> str:
@@ -136,9 +172,11 @@ def readable(field) -> str:
         return choices.get(str(data), str(data)) if data not in (None, "") else "Non renseigné"
     if data in (None, ""):
         return "Non renseigné"
+    if (field.render_kw or {}).get("inputmode") == "decimal":  # an amount in euros
+        return _amount(str(data))
     if (field.render_kw or {}).get("type") == "date":
         try:
-            return date_fr(str(data))
+            return no_break(date_fr(str(data)))
         except ValueError:
             return str(data)  # an invalid typed date is shown as typed
     return str(data)

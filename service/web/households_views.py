@@ -18,13 +18,15 @@ from service.auth.policy import (
     require,
 )
 from service.documents.models import DRAFT, DocumentSeries, Draft
+from service.documents.sealing import signatures_of
+from service.documents.signatures import DRAWN, QUALITIES, REFUSED, TYPED
 from service.documents.subjects import household_subject, subject_of
 from service.extensions import db
 from service.households.models import Household
 from service.households.service import household_alerts, path_summary
 from service.kinds.base import HOUSEHOLD
 from service.registry import audit
-from service.registry.models import RegistryEntry
+from service.registry.models import SIGNED, RegistryEntry
 
 bp = Blueprint("households", __name__, url_prefix="/menages")
 
@@ -57,7 +59,8 @@ def show(household_id):
             select(RegistryEntry).where(RegistryEntry.series_id == s.id)
             .order_by(RegistryEntry.version.desc())).scalars().all()
         documents.append({"series": s, "entries": entries,
-                          "current_version": entries[0].version if entries else None})
+                          "current_version": entries[0].version if entries else None,
+                          **_current_state(kinds.find(s.kind), entries)})
     startable = [k for k in kinds.with_subject(HOUSEHOLD)
                  if k.has_form and can_create(current_user, k, subject)]
     drafts = db.session.execute(
@@ -71,6 +74,26 @@ def show(household_id):
                            can_record=can_record_path(current_user, household),
                            startable=startable, drafts=drafts, kinds=kinds.CATALOGUE,
                            revisable=[k.key for k in startable])
+
+
+def _current_state(kind, entries: list[RegistryEntry]) -> dict:
+    """What the current version says of the person's agreement, and who signed it and how
+    (a sealed version carries the signatures recorded on the version it seals)."""
+    if kind is None or not entries:
+        return {"agreement": None, "signed_by": []}
+    current = entries[0]
+    signed_by = []
+    if current.status == SIGNED and current.supersedes_id:
+        signed_by = [{"name": s.signer_name, "quality": QUALITIES.get(s.quality, s.quality),
+                      "method": METHOD_LABELS.get(s.method, s.method), "refusal": s.refusal_reason}
+                     for s in signatures_of(
+                         db.session.get_one(RegistryEntry, current.supersedes_id))]
+    return {"agreement": kind.agreement(current.snapshot) if kind.agreement else None,
+            "signed_by": signed_by}
+
+
+# How a signatory signed, as the household page says it.
+METHOD_LABELS = {DRAWN: "signature dessinée", TYPED: "nom tapé", REFUSED: "a refusé de signer"}
 
 
 @bp.route("/alertes")

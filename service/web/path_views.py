@@ -40,6 +40,7 @@ SUPPORT_FIELDS = ("start", "planned_end", "nurse_first_meeting", "end_date", "en
 def _household(household_id: str) -> Household:
     household = db.session.get(Household, household_id)
     require(household is not None and can_record_path(current_user, household))
+    assert household is not None  # require() answered 404 otherwise
     return household
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -62,8 +64,8 @@ def _result(verdict: verification.Verdict, from_upload: bool = False):
                            from_upload=from_upload, signatories=signatories)
 
 
-def _signatories(entry) -> list:
+def _signatories(entry) -> Sequence:
     """Who signed a sealed version and when: shown only to readers of the document."""
     if entry.status != "signed" or not entry.supersedes_id:
         return []
-    return signatures_of(db.session.get(RegistryEntry, entry.supersedes_id))
+    return signatures_of(db.session.get_one(RegistryEntry, entry.supersedes_id))

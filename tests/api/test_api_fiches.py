@@ -586,15 +586,20 @@ def test_list_shows_my_fiches_even_behind_500_of_other_structures(app, client, o
 
 
 
-def test_listing_fiches_traces_each_read(app, client, orienteur):
-    """Each item of the list carries the full snapshot (health data included)."""
+def test_listing_fiches_traces_what_is_opened_not_what_is_listed(app, client, orienteur):
+    """The list carries no answers, so listing writes no reading; opening a fiche does."""
     mine = post_fiche(client, orienteur).get_json()
     plateforme = bearer(issue_token(app, "plateforme@demo.example"))
     listing = client.get(f"{API}/fiches", headers=plateforme)
     assert [f["id"] for f in listing.get_json()] == [mine["id"]]
-    assert listing.get_json()[0]["snapshot"]["accompagnements"]["partenaires_sante"]
-    with ctx(app) as session:
-        views = session.execute(select(AuditEvent).where(
-            AuditEvent.action == "view", AuditEvent.object_id == mine["id"])).scalars().all()
-        assert [(e.user_id, e.role) for e in views] == [
-            (user_id(app, "plateforme@demo.example"), "plateforme")]
+    assert "snapshot" not in listing.get_json()[0]
+
+    def views():
+        with ctx(app) as session:
+            return [(e.user_id, e.role) for e in session.execute(select(AuditEvent).where(
+                AuditEvent.action == "view", AuditEvent.object_id == mine["id"])).scalars()]
+
+    assert views() == []
+    opened = client.get(listing.get_json()[0]["url"], headers=plateforme)
+    assert opened.get_json()["snapshot"]["accompagnements"]["partenaires_sante"]
+    assert views() == [(user_id(app, "plateforme@demo.example"), "plateforme")]

@@ -54,9 +54,9 @@ def test_plan_and_signed_protocol_through_the_api(client, accounts, app, tmp_pat
     sealed = api.post(f"/api/v1/documents/{protocol['id']}/sceau", headers=headers)
     assert sealed.status_code == 201 and sealed.get_json()["status"] == "signed"
     entry = db.session.get(RegistryEntry, sealed.get_json()["id"])
-    from service.documents.sealing import sealer
+    from service.documents.sealing import trust_roots
 
-    assert signing.validate(blob_store().get(entry.pdf_sha256), sealer().roots).ok
+    assert signing.validate(blob_store().get(entry.pdf_sha256), trust_roots()).ok
     listing = api.get(f"/api/v1/menages/{household_id}/documents", headers=headers).get_json()
     kinds_listed = [d["kind"] for d in listing["documents"]]
     assert kinds_listed.count("protocole_crise") == 2 and "plan_action" in kinds_listed

@@ -47,6 +47,8 @@ def live_server(tmp_path_factory):
         "BLOB_ROOT": str(root / "objects"),
         "SECRET_KEY": "browser-test-secret",
         "HTTPS": False,
+        "DEFER_OUTPUTS": False,
+        "CELERY_DATA_FOLDER": str(root / "celery"),
     })
     with app.app_context():
         upgrade()

@@ -70,7 +70,9 @@ def test_pdf_pages_metadata_and_footer(pdf, context):
 def test_pdf_keeps_french_typography(pdf):
     raw = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "1\u202f234,56\u00a0€" in raw  # Babel's fr_FR money
-    assert "Référence\u202f:" in raw and "Émise le 27 novembre 2026" in raw
+    assert "Référence\u202f:" in raw and "Émise le 27\u00a0novembre 2026" in raw
+    # A time and a day with its month are never split at a line end (issue 11, item 12).
+    assert "à 14\u00a0h\u00a032" in raw
     assert "Remplace la version 1" in raw
 
 

@@ -28,7 +28,7 @@ from tests.golden.plan_action.sample import (
 )
 
 GOLDEN = Path(__file__).parent / "plan_action"
-CONTEXT_KEYS = {"doc", "entete", "domaines_proposes", "domaines", "bilan", "accord"}
+CONTEXT_KEYS = {"doc", "entete", "domaines_proposes", "domaines", "bilan", "accord", "signatures"}
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ rendering is checked by assertions.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tests.golden.fiche_de_lien.sample import docx_parts, docx_text, pdf_text
 from tests.golden.protocole_crise.sample import (
     TEMPLATES_DIR,
     context_for,
+    drawn_png,
     sample_context,
     sample_input,
     sample_signatures,
@@ -99,7 +101,8 @@ def test_layout_keeps_signatures_with_the_validity_text(signed, context, signed_
 def test_signatures_print_name_quality_date_image_or_refusal(signed_context):
     html = render_html(TEMPLATES_DIR, "protocole_crise.html", signed_context)
     assert html.count('class="signatures signature-block"') == 1
-    assert "<svg" in html.split('class="signatures signature-block"')[1]  # the drawn one
+    assert '<img class="signature-dessinee"' in html.split(
+        'class="signatures signature-block"')[1]  # the drawn one
     pdf = _flat(pdf_text(render_pdf(TEMPLATES_DIR, "protocole_crise.html", signed_context)))
     assert ("La personne Nadia Ferhat A refusé de signer : préfère relire le protocole chez "
             "elle avant de signer Refus enregistré le 28 janvier 2027 à 16 h 52") in pdf
@@ -110,7 +113,13 @@ def test_signatures_print_name_quality_date_image_or_refusal(signed_context):
     assert check_docx(docx, expected_values(signed_context, with_doc=False)) == []
     text = _flat(docx_text(docx))
     assert "A refusé de signer : préfère relire le protocole chez elle avant de signer" in text
-    assert "Signature manuscrite : voir la version PDF scellée Signé le 28 janvier 2027" in text
+    # The drawn signature is in the DOCX too, as a picture (issue 11, item 14).
+    assert "voir la version PDF" not in text
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        pictures = [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+        document = package.read("word/document.xml").decode()
+    assert pictures == [drawn_png()]
+    assert document.count("<w:drawing>") == 1
 
 
 def test_people_are_split_by_consent_and_listed_per_situation(context, pdf):
@@ -120,7 +129,10 @@ def test_people_are_split_by_consent_and_listed_per_situation(context, pdf):
     sante = context["scenarios"][1]["pendant"]
     assert sante["a_prevenir"] == "Samia Ferhat, Dr Hélène Martin"
     assert sante["ne_pas_prevenir"] == "Karim B."
-    assert context["scenarios"][3]["pendant"]["a_prevenir"] == ""  # printed « Personne »
+    assert context["scenarios"][3]["pendant"]["a_prevenir"] == ""
+    # Printed « aucune », never « Personne », which reads as a name (issue 11, item 12).
+    assert "Personnes à prévenir aucune" in _flat(pdf_text(pdf))
+    assert "Personnes à prévenir Personne" not in _flat(pdf_text(pdf))
     text = _flat(pdf_text(pdf))
     assert "Samia Ferhat Proche (sœur) 06 12 34 56 78 Perte de contact, santé, entourage" in text
     assert "Quand l'équipe s'inquiète Au bout de 7 jours sans nouvelles" in text
@@ -160,7 +172,7 @@ def test_optional_parts_follow_the_data():
     for text in (pdf, docx):
         assert "Aucune personne à prévenir n'a été désignée." in text
         assert "Personnes à ne pas prévenir Aucune." in text
-        assert "Personnes à prévenir Personne" in text
+        assert "Personnes à prévenir aucune" in text
         assert "informations de santé confidentielles" not in text
         assert "(confidentiel)" not in text
         assert "Information du bailleur Non, le bailleur n'est pas informé." in text

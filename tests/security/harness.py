@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from service.app import create_app
 from service.extensions import db
+from tests import second_factor
 from tests.conftest import PASSWORD, PG_URL, _reset_postgres, csrf_from
 from tests.helpers import fill_section, sample_fiche, start_draft, submit_draft
 
@@ -34,6 +35,8 @@ def make_app(db_url: str, blob_root: Path, **overrides):
         "BLOB_ROOT": str(blob_root),
         "SECRET_KEY": "test-secret",
         "HTTPS": False,
+        "DEFER_OUTPUTS": False,
+        "CELERY_DATA_FOLDER": str(blob_root.parent / "celery"),
         "TESTING": True,
         "VERIFY_RATE_LIMIT": 10_000,  # the matrix walks the public pages many times
     }
@@ -162,6 +165,7 @@ def web_login(app, email: str, password: str = PASSWORD, **client_kw):
     response = client.post("/connexion", data={
         "email": email, "password": password, "csrf_token": csrf_from(page)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    second_factor.complete(client, response, email)  # admin, encadrant
     return client
 
 

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from service.app import create_app
+from service.auth.models import User
 from service.demo import ACCOUNTS
+from service.documents.produce import DEFERRED_FILES
 from service.households.models import Household
+from service.jobs import runner
 from service.referrals.models import Referral
+from tests.applications.world import applications_world
 from tests.conftest import version_from
 from tests.helpers import fill_section, sample_fiche, start_draft
 from tests.security.harness import (
@@ -34,6 +39,7 @@ from tests.security.harness import (
     submit_through_web,
     web_login,
 )
+from tests.web.test_household_documents import sample
 
 ANON = "anonyme"
 ROLES = {email.split("@")[0]: email for email, *_ in ACCOUNTS}
@@ -61,23 +67,37 @@ FICHE_READERS = {r: 200 for r in ("orienteur", "plateforme", "admin", "accompagn
 HOUSEHOLD_TEAM = {r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
                                    "encadrant", "gestion")}
 
+PATH_WRITERS = {r: 200 for r in ("accompagnant", "infirmier", "encadrant")}
+
 # Web pages, reached with the session cookie of each account.
 EXPECTED = {
     "static": everyone(200),
     "auth.login": everyone(200),
     "auth.account": only({}, default=200),
+    # The account's security pages. The code page without a password just typed sends back
+    # to the login page; enrolling is for accounts without a second factor yet (the world's
+    # administrator and team lead set theirs up at their first login).
+    "account.change_password": only({}, default=200),
+    "account.settings": only({}, default=200),
+    "account.forgot": everyone(200),
+    "account.reset_password": everyone(404),
+    "account.second_factor": everyone(LOGIN),
+    "account.enrol": only({"admin": (302, "/compte/securite"),
+                           "encadrant": (302, "/compte/securite")}, default=200),
     "home.index": only({
         "orienteur": (302, "/fiches"), "samu": (302, "/fiches"),
         "plateforme": (302, "/plateforme/fiches"), "admin": (302, "/plateforme/fiches"),
         "accompagnant": (302, "/menages/"), "infirmier": (302, "/menages/"),
-        "encadrant": (302, "/menages/"), "gestion": (302, "/menages/"),
-        "accompagnant2": (302, "/menages/"), "financeur": 200, "candidat": 200}),
+        "encadrant": (302, "/equipe/"), "gestion": (302, "/menages/"),
+        "accompagnant2": (302, "/menages/"), "financeur": (302, "/appels/"),
+        "candidat": (302, "/candidatures/")}),
     "home.my_fiches": only({"orienteur": 200, "samu": 200}),
     "home.csrf_token": only({}, default=200),
     "home.health": everyone(200),
     "drafts.tasks": only({"orienteur": 200}),
     "drafts.section": only({"orienteur": 200}),
     "drafts.review": only({"orienteur": 200}),
+    "drafts.discard": only({"orienteur": 200}),  # the confirmation page; nothing is deleted
     "documents.confirmation": only(FICHE_READERS),
     "documents.download": only(FICHE_READERS),
     "inbox.index": only({"plateforme": 200, "admin": 200}),
@@ -85,22 +105,58 @@ EXPECTED = {
     "households.index": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
     "households.show": only(HOUSEHOLD_TEAM),
     "households.dashboard": only({**HOUSEHOLD_TEAM, "accompagnant2": 200}),
+    "team.index": only({"encadrant": 200}),  # the team lead's home
     # The fixture's document is a fiche: not signable, and it has no earlier version.
     "sign.collect": only({}),
     "documents.compare_versions": only({}),
-    # No kind built from the records for a period is in the catalogue yet: nothing to show.
-    "reports.index": only({}),
-    "path.new_contact": only({r: 200 for r in ("plateforme", "admin", "accompagnant",
-                                                "infirmier", "encadrant")}),
-    "path.droit_de_suite": only({r: 200 for r in ("plateforme", "admin", "accompagnant",
-                                                   "infirmier", "encadrant")}),
-    "path.team": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
-                                         "encadrant")}),
+    # The bilans: produced by the team lead (and, the financial ones, gestion locative).
+    "reports.index": only({"encadrant": 200, "gestion": 200}),
+    "bilans.index": only({"encadrant": 200, "gestion": 200, "financeur": 200}),
+    "bilans.show": only({}),  # the world's entry is a fiche, not a bilan
+    "bilans.trace": only({}),
+    "bilans.export_households": only({"encadrant": 200}),
+    "bilan_records.expenses": only({"encadrant": 200, "gestion": 200}),
+    "bilan_records.supporting": only({}),  # no such expense
+    "bilan_records.staff": only({"encadrant": 200, "gestion": 200}),
+    "bilan_records.actions": only({"encadrant": 200, "gestion": 200}),
+    "bilan_records.practice": only({"encadrant": 200, "gestion": 200}),
+    "bilan_records.forecasts": only({"encadrant": 200, "gestion": 200}),
+    "api_reporting.bilans": everyone(401),
+    "api_reporting.bilan": everyone(401),
+    "api_reporting.bilan_trace": everyone(401),
+    "api_reporting.export_households": everyone(401),
+    # The world's job makes the fiche's DOCX: readable by whoever reads the fiche.
+    "jobs.show": only(FICHE_READERS),
+    "jobs.state": only(FICHE_READERS),
+    "api_jobs.job": everyone(401),
+    # The team's records: the Plateforme and the administration read them on the household
+    # page and do not write them (DOMAIN.md §8.5).
+    "path.new_contact": only(PATH_WRITERS),
+    "path.droit_de_suite": only(PATH_WRITERS),
+    "path.team": only(PATH_WRITERS),
     "path.examination": only({}),  # the fixture household has no bail glissant
-    "path.tenancy": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
-                                            "encadrant")}),
-    "path.support": only({r: 200 for r in ("plateforme", "admin", "accompagnant", "infirmier",
-                                            "encadrant")}),
+    "path.tenancy": only(PATH_WRITERS),
+    "path.support": only(PATH_WRITERS),
+    # Calls for applications: the world's application is the candidate's draft.
+    "applications.home": only({"candidat": 200}),
+    "applications.show": only({"candidat": 200}),
+    "applications.section": only({"candidat": 200}),
+    "applications.conventions": only({"candidat": 200}),
+    "applications.convention": only({}),  # its team has no member lending staff
+    "applications.pieces": only({"candidat": 200}),
+    "applications.check": only({"candidat": 200}),
+    "applications.submit": only({"candidat": 200}),
+    "applications.submitted": only({}),  # nothing submitted yet
+    "funding.index": only({"financeur": 200, "admin": 200}),
+    "funding.dossiers": only({"financeur": 200, "admin": 200}),
+    "funding.compare": only({"financeur": 200, "admin": 200}),
+    "funding.compare_xlsx": only({"financeur": 200, "admin": 200}),
+    "funding.dossier": only({}),  # a draft: no funder sees it
+    "api_applications.calls": everyone(401),
+    "api_applications.application": everyone(401),
+    "api_applications.verification": everyone(401),
+    "api_applications.dossiers": everyone(401),
+    "api_applications.compare": everyone(401),
     # Public verification: no login, no personal data.
     "verify.index": everyone(200),
     "verify.by_code": everyone(200),
@@ -126,6 +182,17 @@ EXPECTED_API = {
     "api_documents.document_file": only(FICHE_READERS, anonymous=401),
     "api_verification.by_code": everyone(200),
     "api_households.household_documents": only(HOUSEHOLD_TEAM, anonymous=401),
+    "api_reporting.bilans": only({}, default=200, anonymous=401),
+    "api_reporting.bilan": only({}, anonymous=401),  # a fiche is no bilan
+    "api_reporting.bilan_trace": only({}, anonymous=401),
+    "api_reporting.export_households": only({"encadrant": 200}, anonymous=401),
+    "api_applications.calls": only({"candidat": 200, "financeur": 200, "admin": 200},
+                                   anonymous=401),
+    "api_applications.application": only({"candidat": 200}, anonymous=401),
+    "api_applications.verification": only({"candidat": 200}, anonymous=401),
+    "api_applications.dossiers": only({"financeur": 200, "admin": 200}, anonymous=401),
+    "api_applications.compare": only({"financeur": 200, "admin": 200}, anonymous=401),
+    "api_jobs.job": only(FICHE_READERS, anonymous=401),
 }
 
 # Values for path parameters; names of the world's objects are resolved by the fixture.
@@ -135,9 +202,18 @@ PARAMS = {
     "section_key": ["origine", "consentement"],
     "entry_id": ["<entry>"],
     "fmt": ["pdf", "docx"],
+    "line": ["menages"],
+    "export_format": ["csv"],
+    "expense_id": ["00000000-0000-4000-8000-000000000000"],
     "referral_id": ["<referral>"],
     "household_id": ["<household>"],
     "code": ["K7QF-9M2X-P4TA"],
+    "token": ["jeton-inconnu-ou-expire"],
+    "call_id": ["<call>"],
+    "application_id": ["<application>"],
+    "section": ["identite", "budget"],
+    "member_siret": ["81345678900029"],
+    "job_id": ["<job>"],
 }
 
 
@@ -234,8 +310,11 @@ def world(seeded_template, tmp_path_factory):
         household = session.execute(select(Household)).scalar_one()
         assert household.team_structure_id == structure_id(app, ROLES["accompagnant"])
         household_id = household.id
+        author = session.execute(select(User).where(User.email == ROLES["orienteur"])).scalar_one()
+        job_id = runner.create(DEFERRED_FILES, "entry", entry_id, author).id
     yield World(app, {"draft": draft_id, "entry": entry_id, "referral": referral_id,
-                      "household": household_id})
+                      "household": household_id, "job": job_id,
+                      **applications_world(app)})
     dispose(app)
 
 
@@ -315,6 +394,12 @@ WRITES = [
     ("financeur", "/brouillons/nouveau/fiche_de_lien", {}),
     ("accompagnant", "/brouillons/nouveau/fiche_de_lien", {}),
     ("plateforme", "/brouillons/nouveau/fiche_de_lien", {}),
+    ("financeur", "/candidatures/<application>/note", {"risques": "x", "version": "1"}),
+    ("admin", "/candidatures/<application>/depot", {"confirmation": "oui",
+                                                     "idempotency_key": "k"}),
+    ("financeur", "/appels/<call>/dossiers/<application>", {"outcome": "retenue",
+                                                            "reason": "x"}),
+    ("orienteur", "/candidatures/appels/<call>/commencer", {}),
 ]
 
 
@@ -338,3 +423,138 @@ def test_writes_by_other_roles_are_404_and_change_nothing(world, role, path, dat
                  len(session.execute(select(RegistryEntry)).all()),
                  len(session.execute(select(Draft)).all()))
     assert after == before
+
+
+# --- The access rules of DOMAIN.md §8.5, by role and object ----------------------------------
+# What each role may do with each kind of record about the world's household, each cell proved
+# through the real pages (a refusal is a 404). `python -m tests.security.test_access_matrix`
+# prints this table as the README shows it; a test keeps the README's copy identical.
+
+FICHE, PLAN, PROTOCOL, HOUSEHOLD = ("Fiche de lien", "Plan d'action", "Protocole de crise",
+                                    "Ménage : dossier et parcours")
+READ, CREATE, DECIDE, WRITE, SIGN = "lire", "créer", "décider", "écrire", "signer"
+OBJECTS = {FICHE: (CREATE, READ, DECIDE), PLAN: (READ, WRITE), PROTOCOL: (READ, WRITE, SIGN),
+           HOUSEHOLD: (READ, WRITE)}
+TEAM_RIGHTS = {FICHE: {READ}, PLAN: {READ, WRITE}, PROTOCOL: {READ, WRITE, SIGN},
+               HOUSEHOLD: {READ, WRITE}}
+# (account, README label): every role once, plus the same roles of another structure.
+RULE_ROLES = {
+    "orienteur": "Service orienteur (sa structure)",
+    "samu": "Service orienteur (autre structure)",
+    "plateforme": "Plateforme Logement d'abord",
+    "accompagnant": "Accompagnement social (équipe du ménage)",
+    "infirmier": "Soins infirmiers (équipe du ménage)",
+    "encadrant": "Encadrement (équipe du ménage)",
+    "gestion": "Gestion locative (équipe du ménage)",
+    "accompagnant2": "Accompagnement social (autre équipe)",
+    "candidat": "Structure candidate",
+    "financeur": "Financeur",
+    "admin": "Administration du service",
+}
+RULES: dict[str, dict[str, set[str]]] = {
+    # A referring service creates fiches and reads its own structure's, with the decision.
+    "orienteur": {FICHE: {CREATE, READ}},
+    "samu": {FICHE: {CREATE}},
+    # Coordination reads every fiche and decides; it follows the household it admitted,
+    # without its care documents.
+    "plateforme": {FICHE: {READ, DECIDE}, HOUSEHOLD: {READ}},
+    # The household's team, the nurse included, reads and writes its care records.
+    "accompagnant": TEAM_RIGHTS,
+    "infirmier": TEAM_RIGHTS,
+    "encadrant": TEAM_RIGHTS,
+    # Gestion locative is not bound by the same secrecy (R1110-2 CSP): the household only.
+    "gestion": {HOUSEHOLD: {READ}},
+    "accompagnant2": {},
+    "candidat": {},
+    # Funders: aggregates only, never a record about a person.
+    "financeur": {},
+    # The administration reads for audit, never a crisis protocol: it runs the accounts.
+    "admin": {FICHE: {READ}, PLAN: {READ}, HOUSEHOLD: {READ}},
+}
+assert set(RULES) == set(RULE_ROLES) == set(ROLES)
+
+
+def matrix_markdown() -> str:
+    """The README's role × object table, from RULES."""
+    header = "| Rôle | " + " | ".join(OBJECTS) + " |"
+    lines = [header, "|" + "---|" * (len(OBJECTS) + 1)]
+    for role, label in RULE_ROLES.items():
+        cells = [", ".join(a for a in actions if a in RULES[role].get(obj, set())) or "—"
+                 for obj, actions in OBJECTS.items()]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def care(world):
+    """A plan and a crisis protocol registered for the world's household by its team."""
+    token = world.token("accompagnant")
+    client = world.app.test_client()
+    ids = {}
+    for kind in ("plan_action", "protocole_crise"):
+        response = client.post(world.url(f"/api/v1/menages/<household>/documents/{kind}"),
+                               json=sample(kind), headers=token)
+        assert response.status_code == 201, response.get_data(as_text=True)[:500]
+        ids[kind] = response.get_json()["id"]
+    return ids
+
+
+def _probe(world, care, role: str, obj: str, action: str) -> bool:
+    """Whether `role` may do `action` on `obj`, asked of the real pages."""
+    client = world.client(role)
+    household = world.ids["household"]
+    entry = {FICHE: world.ids["entry"], PLAN: care["plan_action"],
+             PROTOCOL: care["protocole_crise"]}.get(obj)
+    if action == READ and obj == HOUSEHOLD:
+        response = client.get(f"/menages/{household}")
+    elif action == READ:
+        response = client.get(f"/documents/{entry}/telecharger.pdf")
+    elif action == WRITE and obj == HOUSEHOLD:
+        response = client.get(f"/menages/{household}/contacts/nouveau")
+    elif action == SIGN:
+        response = client.get(f"/documents/{entry}/signatures")
+    elif action == DECIDE:
+        # A decision from a page of an unknown version: refused as stale (409) when the role
+        # may decide, changing nothing; 404 otherwise.
+        response = client.post(world.url("/plateforme/fiches/<referral>"), data={
+            "csrf_token": page_csrf(client), "decision": "retire", "version": "-1"})
+        assert response.status_code in (404, 409), (role, obj, action, response.status_code)
+        return response.status_code == 409
+    else:  # create a fiche, or a new plan or protocol for the household: a draft
+        kind = {FICHE: "fiche_de_lien", PLAN: "plan_action", PROTOCOL: "protocole_crise"}[obj]
+        data = {"csrf_token": page_csrf(client)}
+        if obj != FICHE:
+            data["menage"] = household
+        response = client.post(f"/brouillons/nouveau/{kind}", data=data)
+        assert response.status_code in (302, 404), (role, obj, action, response.status_code)
+        return response.status_code == 302
+    body = response.get_data().decode("utf-8", "replace")
+    response.close()
+    assert response.status_code in (200, 404), (role, obj, action, response.status_code)
+    if response.status_code == 404:
+        assert APPLICANT not in body
+    return response.status_code == 200
+
+
+RULE_CASES = [pytest.param(role, obj, action, id=f"{role}-{obj}-{action}")
+              for role in RULE_ROLES for obj, actions in OBJECTS.items() for action in actions]
+
+
+@pytest.mark.parametrize("role, obj, action", RULE_CASES)
+def test_domain_access_rules(world, care, role, obj, action):
+    expected = action in RULES[role].get(obj, set())
+    assert _probe(world, care, role, obj, action) == expected, (role, obj, action)
+
+
+def test_readme_prints_the_access_rules_of_this_table():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- access-matrix:start -->", "<!-- access-matrix:end -->"
+    assert start in readme and end in readme, "the README has lost its access matrix"
+    printed = readme.split(start, 1)[1].split(end, 1)[0].strip()
+    assert printed == matrix_markdown(), (
+        "README.md's access matrix differs from RULES: paste the output of "
+        "`python -m tests.security.test_access_matrix`")
+
+
+if __name__ == "__main__":
+    print(matrix_markdown())

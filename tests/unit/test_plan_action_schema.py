@@ -27,7 +27,8 @@ def errors_of(schema, data) -> dict:
 def test_sample_loads_and_describes():
     loaded = KIND.schema().load(sample_input())
     assert KIND.describe(loaded) == "Nadia Ferhat – plan du 14 janvier 2027"
-    assert KIND.subject == "household" and KIND.signed is False
+    # Signing is offered, optional (issue 11, item 16): the agreement is in section C.
+    assert KIND.subject == "household" and KIND.signed is True and KIND.signature_optional
 
 
 @pytest.mark.parametrize("day, months, expected", [

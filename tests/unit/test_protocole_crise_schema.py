@@ -46,10 +46,6 @@ def test_a_new_protocol_starts_with_the_charters_three_situations():
     (scenario("autre"), ("titre",), "Donnez un titre à cette situation."),
     (scenario("perte_de_contact"), ("avant", "delai_inquietude_jours"),
      "Indiquez après combien de jours sans nouvelles l'équipe s'inquiète."),
-    (scenario("difficultes_entourage", avant={"ce_que_fait_equipe": "x",
-                                              "delai_inquietude_jours": "3"}),
-     ("avant", "delai_inquietude_jours"),
-     "Ne concerne que la perte de contact : videz ce champ."),
     (scenario("perte_de_contact", avant={"ce_que_fait_equipe": "x",
                                          "delai_inquietude_jours": "90"}),
      ("avant", "delai_inquietude_jours"), "Entre 1 et 60."),
@@ -62,6 +58,21 @@ def test_situation_rules(item, path, message):
     for key in path:
         errors = errors[key]
     assert errors == [message]
+
+
+def test_the_delay_and_channels_of_another_situation_are_ignored_not_refused():
+    """They belong to « Perte de contact » (issue 11, item 4): a value left under another
+    situation (no JavaScript to hide the field, or an API client) does not block the draft."""
+    item = scenario("difficultes_entourage", avant={"ce_que_fait_equipe": "x",
+                                                    "delai_inquietude_jours": "3",
+                                                    "canaux": ["sms"]})
+    loaded = ScenariosSchema().load({"liste": [item]})
+    avant = loaded["liste"][0]["avant"]
+    assert avant.get("delai_inquietude_jours") is None and avant["canaux"] == []
+    kept = ScenariosSchema().load({"liste": [scenario("perte_de_contact", avant={
+        "ce_que_fait_equipe": "x", "delai_inquietude_jours": "3", "canaux": ["sms"]})]})
+    assert kept["liste"][0]["avant"]["delai_inquietude_jours"] == 3
+    assert kept["liste"][0]["avant"]["canaux"] == ["sms"]
 
 
 def test_each_charter_situation_once_but_several_others():

@@ -119,7 +119,9 @@ def test_demo_identity_is_a_private_p256_seal_with_non_repudiation(identity, sea
     assert isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "secp256r1"
     usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     assert usage.digital_signature and usage.content_commitment  # nonRepudiation
-    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == f"Cachet – {ORG}"
+    # The structure's full name is the organisation, never cut (issue 11, item 7).
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
+        "Cachet électronique"
     assert cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == ORG
     assert cert.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)[0].value == "FR"
     years = (cert.not_valid_after_utc - cert.not_valid_before_utc).days / 365
@@ -158,10 +160,11 @@ def test_sealed_pdf_is_intact_valid_whole_file_and_poppler_agrees(sealed, roots)
     assert check.modified_after_signing is False
     assert check.modification_level == "NONE"
     assert check.certified and not check.timestamped
-    assert check.signer == f"Cachet – {ORG}"
+    assert check.signer == f"Cachet électronique ({ORG})"
     assert abs(check.signed_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     assert check.message_fr.startswith(
-        f"Cachet valide : document intact depuis sa signature par Cachet – {ORG} le ")
+        f"Cachet valide : document intact depuis sa signature par Cachet électronique ({ORG}) "
+        "le ")
     report = _pdfsig(sealed)
     assert "Signature Validation: Signature is Valid." in report
     assert "Total document signed" in report

@@ -182,6 +182,7 @@ def test_preflight_refuses_a_character_the_font_lacks_and_registers_nothing(logi
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Le document n'a pas pu être produit correctement" in page
-    assert "U+1F3E0" in page and "projet › contraintes" in page
+    # The message names the section and the field, as the user knows them (issue 11, item 1).
+    assert "U+1F3E0" in page and "F. Projet logement – Contraintes et souhaits" in page
     assert db.session.execute(select(RegistryEntry)).first() is None
     assert "Proche de la mer 🏠" in page  # the answer is still there

@@ -104,7 +104,7 @@ def test_worker_records_a_contact_and_the_support_dates(client, accounts, app):
     assert saved.status_code == 302
     page = client.get(f"/menages/{household_id}").get_data(as_text=True)
     assert "1 contact au cours des 30 derniers jours" in page
-    assert "depuis le 1er septembre 2026" in page
+    assert "depuis le 1er\u00a0septembre 2026" in page  # the day stays with its month
 
 
 def test_gestion_locative_and_other_team_cannot_record(client, accounts, app):
@@ -163,11 +163,11 @@ def test_extension_end_of_support_and_droit_de_suite(client, accounts, app):
     period = db.session.execute(sa_select(SupportPeriod)).scalar_one()
     assert period.extensions[0]["until"] == "2027-04-01"
     page = client.get(f"/menages/{household_id}").get_data(as_text=True)
-    assert "fin prévue le 1er avril 2027 (1 prolongation)" in page
+    assert "fin prévue le 1er\u00a0avril 2027 (1 prolongation)" in page
     client.post(url, data={**base, "end_date": "2027-03-15", "end_reason": "autonome",
                            "destination": "Bail direct après glissement"})
     page = client.get(f"/menages/{household_id}").get_data(as_text=True)
-    assert "du 1er octobre 2025 au 15 mars 2027" in page and "Droit de suite" in page
+    assert "du 1er\u00a0octobre 2025 au 15\u00a0mars 2027" in page and "Droit de suite" in page
     form = client.get(f"/menages/{household_id}/droit-de-suite").get_data(as_text=True)
     saved = client.post(f"/menages/{household_id}/droit-de-suite", data={
         "csrf_token": csrf_from(form), "on": "2027-05-02", "requested_by": "bailleur",
@@ -206,4 +206,4 @@ def test_team_members_with_one_coordinator_and_periodic_examinations(client, acc
         "conclusion": "Loyers à jour ; glissement envisagé au printemps."})
     assert saved.status_code == 302
     page = client.get(f"/menages/{household_id}").get_data(as_text=True)
-    assert "période d'examen de 18 mois ; 1 examen périodique" in page
+    assert "période d'examen de 18 mois ; 1\u00a0examen périodique" in page

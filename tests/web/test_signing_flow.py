@@ -68,9 +68,9 @@ def test_sign_seal_and_verify(client, accounts, app, tmp_path):
     pdf = blob_store().get(signed.pdf_sha256)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Nadia Ferhat" in text and "Julien Castel" in text
-    from service.documents.sealing import sealer
+    from service.documents.sealing import trust_roots
 
-    check = signing.validate(pdf, sealer().roots)
+    check = signing.validate(pdf, trust_roots())
     assert check.ok, check.message_fr
     report = signing.pdfsig_report(pdf)
     assert report is None or "Signature is Valid" in report

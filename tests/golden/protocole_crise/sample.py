@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from pathlib import Path
 
-from markupsafe import Markup
+from PIL import Image, ImageDraw
 
+from service.rendering.signature_images import load_png_signature, signature_img
 from tests.golden.fiche_de_lien.sample import TEMPLATES_DIR
 from tests.golden.fiche_de_lien.sample import sample_doc as fiche_doc
 
@@ -40,11 +42,20 @@ def sample_input() -> dict:
     return json.loads(INPUT.read_text(encoding="utf-8"))
 
 
+def drawn_png() -> bytes:
+    """A signature drawn on the tablet, as the signing flow keeps it (checked, trimmed PNG)."""
+    canvas = Image.new("RGBA", (600, 220), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(canvas)
+    pen.line([(30, 150), (120, 60), (210, 170), (330, 80), (450, 160), (570, 90)],
+             fill=(11, 46, 92, 255), width=6)
+    out = io.BytesIO()
+    canvas.save(out, format="PNG")
+    return load_png_signature(out.getvalue())
+
+
 def sample_signatures() -> list[dict]:
     """What the signing flow will add: a refusal (with its reason), a drawn signature."""
-    drawn = Markup('<svg xmlns="http://www.w3.org/2000/svg" width="40mm" height="12mm" '
-                   'viewBox="0 0 100 30"><path d="M5 20 C 20 5, 35 30, 50 15 S 80 5, 95 20" '
-                   'fill="none" stroke="#1b365d" stroke-width="2"/></svg>')
+    drawn = signature_img(drawn_png())
     return [
         {"nom": "Nadia Ferhat", "qualite": "La personne",
          "date": datetime.datetime(2027, 1, 28, 15, 52, tzinfo=datetime.UTC),

@@ -1,0 +1,1 @@
+"""Money of the dispositif: the CERFA account chart, the expenses ledger, forecasts and gaps."""

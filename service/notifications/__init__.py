@@ -1,0 +1,1 @@
+"""E-mail notifications: preferences, French messages without personal data, SMTP delivery."""
