@@ -56,8 +56,8 @@ class IdentityForm(Form):
                                width=20, autocomplete="tel")
     agrements = FieldList(FormField(AgrementForm), label="Agrément")
     territoire = w.long_text("Territoire d'intervention", rows=2)
-    intervient_metropole = w.consent("La structure intervient sur le territoire de Montpellier "
-                                     "Méditerranée Métropole")
+    # The page fills in the call's territory ({territoire}).
+    intervient_metropole = w.consent("La structure intervient sur le territoire : {territoire}")
     federation = w.text("Fédération ou réseau (facultatif)")
     adherents = w.text("Nombre d'adhérents (facultatif)", width=5, inputmode="numeric")
     benevoles = w.text("Nombre de bénévoles (facultatif)", width=5, inputmode="numeric")

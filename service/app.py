@@ -22,6 +22,7 @@ from service.jobs import celery_app, heartbeat, periodic
 from service.notifications import tasks as notification_tasks
 from service.referrals.service import on_registered
 from service.registry import verification
+from service.retention import tasks as retention_tasks  # noqa: F401  (registers its task)
 from service.web import limit_urlencoded_body, register_web
 from service.web.applications import init_app as init_applications
 from service.web.reporting import init_app as init_reporting

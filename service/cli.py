@@ -1,4 +1,4 @@
-"""flask commands: init-db, demo-data, create-user, create-token, registry check."""
+"""flask commands: init-db, demo-data, create-user, create-token, registry check, retention flag."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from service.registry.check import run as run_check
 from service.registry.models import RegistryEntry
 from service.registry.verification import revoke
 from service.reporting import synthetic
+from service.retention.flagging import flag_due
 from service.timeutil import today_paris
 
 
@@ -34,6 +35,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(create_token)
     app.cli.add_command(registry)
+    app.cli.add_command(retention)
 
 
 @click.command("init-db")
@@ -193,3 +195,17 @@ def registry_gc(grace_hours):
     for path in removed:
         click.echo(f"Supprimé : {path}")
     click.echo(f"{len(removed)} fichier(s) orphelin(s) supprimé(s).")
+
+
+retention = AppGroup("retention", help="Retention of personal data (DOMAIN.md §8.4).")
+
+
+@retention.command("flag")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Flag as on this day (YYYY-MM-DD); default: today in Paris.")
+def retention_flag(on):
+    """Flag the households and fiches past their retention period (nothing is deleted)."""
+    counts = flag_due(on.date() if on else None)
+    click.echo(f"Nouveaux signalements : {counts.flagged}.")
+    click.echo(f"Signalements levés (activité reprise) : {counts.cleared}.")
+    click.echo(f"Dossiers signalés au total : {counts.standing}.")

@@ -68,10 +68,17 @@ DEFAULTS: dict = {
         "relances-travaux": {"task": "jobs.housekeeping", "schedule": 300.0},
         "alertes-quotidiennes": {"task": "notifications.alert_digests",
                                  "schedule": crontab(hour=7, minute=30)},
+        # Retention (DOMAIN.md §8.4): flags the files past their retention period, nightly
+        # (Celery's timezone is Europe/Paris).
+        "conservation-nuit": {"task": "retention.flag_due",
+                              "schedule": crontab(hour=3, minute=30)},
     },
     # Formats a reader does not need at once (the DOCX) are produced by a worker after the PDF
     # is registered; tests that read them at once turn this off.
     "DEFER_OUTPUTS": True,
+    # Long work (a dossier's assembly, a bilan) runs on the Celery workers; the tests of the
+    # pages and of the API turn this on to run a job's body in the request instead.
+    "JOBS_INLINE": False,
     # "production" (FLASK_ENV=production): the secret key, the seal and the blob root are
     # required settings, refused at start when missing; they are generated only in development.
     "ENV": "development",

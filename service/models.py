@@ -38,4 +38,5 @@ from service.reporting.records import (  # noqa: F401
     PracticeSession,
     StaffPost,
 )
+from service.retention.models import RetentionFlag  # noqa: F401
 from service.uploads.models import Upload  # noqa: F401

@@ -87,6 +87,7 @@ def app(database_template, tmp_path):
         "SECRET_KEY": "test-secret",
         "HTTPS": False,
         "DEFER_OUTPUTS": False,
+        "JOBS_INLINE": True,
         "CELERY_DATA_FOLDER": str(tmp_path / "celery"),
         "TESTING": True,
     })

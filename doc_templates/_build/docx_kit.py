@@ -447,8 +447,11 @@ def verification_footer(doc):
         run(p, f" – vérifier l'authenticité{NNBSP}: {{{{ doc.verification_url }}}}", **fmt)
 
 
-def document_header(doc, title: str, subtitle: str, issued: str = "Émis le"):
-    """First-page block: organisation, title, subtitle; reference box on the right."""
+def document_header(doc, title: str, subtitle: str, issued: str = "Émis le",
+                    subject_label: str = "Ménage", household_kind: bool = True):
+    """First-page block: organisation, title, subtitle; reference box on the right, naming
+    the subject (« Ménage », « Candidature »). A household's document prints its household
+    only when it has one, and the version it replaces; a candidature's always has both."""
     t = table(doc, (116, 58), borders=False)
     put(t._tbl.tblPr, border_set("tblBorders", ["top"], size=24, color=NAVY), TBLPR_ORDER)
     row = add_row(t, (116, 58))
@@ -465,15 +468,18 @@ def document_header(doc, title: str, subtitle: str, issued: str = "Émis le"):
     run(p, "{{ doc.reference }}", bold=True, size=8.5)
     p = para(meta, f"Version{NNBSP}: ", size=8.5, color=GREY, after=0)
     run(p, "{{ doc.version }}", size=8.5)
-    para(meta, "{%p if doc.household_reference %}", after=0)
-    p = para(meta, f"Ménage{NNBSP}: ", size=8.5, color=GREY, after=0)
+    if household_kind:
+        para(meta, "{%p if doc.household_reference %}", after=0)
+    p = para(meta, f"{subject_label}{NNBSP}: ", size=8.5, color=GREY, after=0)
     run(p, "{{ doc.household_reference }}", size=8.5)
-    para(meta, "{%p endif %}", after=0)
+    if household_kind:
+        para(meta, "{%p endif %}", after=0)
     para(meta, issued + " {{ doc.issued_at|date_fr }}", size=8.5, after=0)
-    para(meta, "{%p if doc.supersedes_version %}", after=0)
-    para(meta, "Remplace la version {{ doc.supersedes_version }}", bold=True, size=8.5,
-         color=NAVY, before=3, after=0)
-    para(meta, "{%p endif %}", after=0)
+    if household_kind:
+        para(meta, "{%p if doc.supersedes_version %}", after=0)
+        para(meta, "Remplace la version {{ doc.supersedes_version }}", bold=True, size=8.5,
+             color=NAVY, before=3, after=0)
+        para(meta, "{%p endif %}", after=0)
 
 
 def provenance(doc):

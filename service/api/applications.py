@@ -10,7 +10,9 @@ from flask_smorest import Blueprint
 from service.api import errors
 from service.api.auth import require_token
 from service.api.documents import entry_json, idempotency_key
+from service.api.jobs import JobSchema, job_answer
 from service.applications import comparison
+from service.applications import vocabulary as V
 from service.applications.models import Application, CallForApplications
 from service.applications.service import (
     calls_instructed_by,
@@ -117,7 +119,8 @@ def application(application_id):
     return application_json(_own(application_id))
 
 
-@blp.route("/candidatures/<application_id>/<section>", methods=["PUT"])
+@blp.route(f"/candidatures/<application_id>/<any({', '.join(SAVES)}):section>",
+           methods=["PUT"])
 @blp.response(200)
 def save_section(application_id, section):
     """{version, data}: une section (identite, groupement, equipe, note, budget)."""
@@ -141,7 +144,8 @@ def save_convention(application_id, member_siret):
     return application_json(found)
 
 
-@blp.route("/candidatures/<application_id>/pieces/<piece_key>", methods=["POST"])
+@blp.route(f"/candidatures/<application_id>/pieces/<any({', '.join(V.PIECES)}):piece_key>",
+           methods=["POST"])
 @blp.response(201)
 def add_piece(application_id, piece_key):
     """Joindre un PDF (champ multipart « fichier ») ; un fichier refusé : 422 et la raison."""
@@ -153,10 +157,10 @@ def add_piece(application_id, piece_key):
             "sha256": piece.upload.original_sha256, "retire": piece.upload.removed}
 
 
-@blp.route("/candidatures/<application_id>/pieces/<piece_id>", methods=["DELETE"])
+@blp.route("/candidatures/<application_id>/pieces/<uuid:piece_id>", methods=["DELETE"])
 @blp.response(204)
 def remove_piece(application_id, piece_id):
-    _run(ops.remove_piece, _own(application_id), piece_id, g.api_user)
+    _run(ops.remove_piece, _own(application_id), str(piece_id), g.api_user)
     return ""
 
 
@@ -168,17 +172,25 @@ def verification(application_id):
 
 
 @blp.route("/candidatures/<application_id>/depot", methods=["POST"])
-@blp.response(201)
+@blp.response(202, JobSchema)
 def submit(application_id):
     """Déposer le dossier avant la date limite ({confirmation: true} s'il reste des points à
-    reprendre) ; idempotent par Idempotency-Key. Réponse : le dossier et son accusé."""
+    reprendre) ; idempotent par Idempotency-Key. L'assemblage et l'enregistrement sont un
+    travail long : la réponse est ce travail, à suivre à son adresse (`url`) ; une fois
+    terminé, la candidature donne le dossier déposé et son accusé de réception."""
     found = _own(application_id)
     body = request.get_json(silent=True) or {}
-    steps: list[str] = []
-    dossier, receipt = _run(ops.submit, found, g.api_user, idempotency_key(),
-                            confirm=bool(isinstance(body, dict) and body.get("confirmation")),
-                            progress=lambda i, n, m: steps.append(f"{i}/{n} {m}"))
-    return {"dossier": entry_json(dossier), "accuse": entry_json(receipt), "etapes": steps}
+    return job_answer(_run(ops.request_submission, found, g.api_user, idempotency_key(),
+                           confirm=bool(isinstance(body, dict) and body.get("confirmation"))))
+
+
+@blp.route("/candidatures/<application_id>/apercu", methods=["POST"])
+@blp.response(202, JobSchema)
+def preview(application_id):
+    """Assembler un aperçu du dossier tel qu'il est (non enregistré) : un travail long, dont
+    le fichier se télécharge à `file_url` une fois terminé."""
+    return job_answer(_run(ops.request_preview, _own(application_id), g.api_user,
+                           idempotency_key()))
 
 
 # ---- the funders ----

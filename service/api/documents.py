@@ -8,22 +8,21 @@ import uuid
 from flask import g, request, stream_with_context, url_for
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
 from service import kinds
 from service.api import errors
 from service.api.auth import require_token
+from service.api.jobs import JobSchema, job_answer
 from service.api.schemas import EntrySchema
 from service.api.spec import kind_parameter
+from service.attachments import attachment
 from service.auth.policy import require
 from service.documents.access import readable_entry, subject_label
 from service.errors import OperationError
-from service.extensions import db
-from service.jobs.models import Job
 from service.kinds.base import MEDIA_TYPES, PERIOD
 from service.operations import documents, downloads
-from service.registry.store import is_current
-from service.web.documents_views import attachment
+from service.operations.jobs import jobs_of_entries
+from service.registry.store import is_current, latest_versions
 
 blp = Blueprint("api_documents", __name__, url_prefix="/api/v1",
                 description="Registre : versions enregistrées, fichiers, documents d'une période")
@@ -40,22 +39,34 @@ def idempotency_key() -> str:
     return f"api:{key}"
 
 
-def entry_json(entry) -> dict:
+def entries_json(entries) -> list[dict]:
+    """Several versions, with two queries in all (their jobs, their series' latest versions)
+    rather than two per version."""
+    entries = list(entries)
+    jobs = jobs_of_entries(e.id for e in entries)
+    latest = latest_versions(list({e.series_id for e in entries}))
+    return [entry_json(e, jobs.get(e.id, []), latest.get(e.series_id) == e.version)
+            for e in entries]
+
+
+def entry_json(entry, jobs: list | None = None, current: bool | None = None) -> dict:
     """A registered version as every endpoint returns it, with a link per file."""
+    if jobs is None:
+        jobs = jobs_of_entries([entry.id]).get(entry.id, [])
     files = [{"format": f.format, "role": f.role, "media_type": f.media_type,
               "sha256": f.sha256, "size": f.size,
               "url": url_for("api_documents.document_file", entry_id=entry.id, fmt=f.format)}
              for f in entry.files if f.role == "document"]
     return {
         "id": entry.id, "series_id": entry.series_id, "kind": entry.kind, "title": entry.title,
-        "version": entry.version, "status": entry.status, "current": is_current(entry),
+        "version": entry.version, "status": entry.status,
+        "current": is_current(entry) if current is None else current,
         "verification_code": entry.verification_code, "pdf_sha256": entry.pdf_sha256,
         "docx_sha256": entry.docx_sha256, "created_at": entry.created_at,
         "files": files,
         # Long work still making files for this version (its DOCX): follow /api/v1/jobs/{id}.
         "jobs": [{"id": job.id, "state": job.state, "url": url_for("api_jobs.job", job_id=job.id)}
-                 for job in db.session.execute(select(Job).where(
-                     Job.subject_type == "entry", Job.subject_id == entry.id)).scalars()],
+                 for job in jobs],
         "pdf_url": url_for("api_documents.document_file", entry_id=entry.id, fmt="pdf"),
         "docx_url": (url_for("api_documents.document_file", entry_id=entry.id, fmt="docx")
                      if entry.docx_sha256 else None),
@@ -95,14 +106,16 @@ class PeriodSchema(Schema):
 @blp.route("/rapports/<kind_key>", methods=["POST"], parameters=[
     kind_parameter(PERIOD, "Document construit à partir des données d'une période")])
 @blp.arguments(PeriodSchema)
-@blp.response(201, EntrySchema)
+@blp.response(202, JobSchema)
 def build_report(args, kind_key):
-    """Produire un document d'une période à partir des données enregistrées (idempotent)."""
+    """Produire un document d'une période à partir des données enregistrées : un travail long
+    (idempotent par Idempotency-Key), à suivre à son adresse (`url`) ; une fois terminé,
+    `entry_id` est le document enregistré (/api/v1/documents/{entry_id})."""
     kind = kinds.find(kind_key)
     require(kind is not None)
     try:
-        result = documents.build_for_period(kind, args["debut"], args["fin"], g.api_user,
-                                            idempotency_key())
+        job = documents.request_period_document(kind, args["debut"], args["fin"], g.api_user,
+                                                idempotency_key())
     except OperationError as exc:
         errors.abort_for(exc)
-    return entry_json(result.entry)
+    return job_answer(job)

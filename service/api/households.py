@@ -7,11 +7,12 @@ import base64
 from flask import g, request
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from service import kinds
 from service.api import errors
 from service.api.auth import require_token
-from service.api.documents import entry_json, idempotency_key
+from service.api.documents import entries_json, entry_json, idempotency_key
 from service.api.spec import kind_parameter
 from service.auth.policy import can_read_series, can_view_household
 from service.auth.policy import require as require_found
@@ -47,10 +48,12 @@ def household_documents(household_id):
     entries = db.session.execute(
         select(RegistryEntry).join(DocumentSeries, DocumentSeries.id == RegistryEntry.series_id)
         .where(DocumentSeries.household_id == household.id)
+        .options(selectinload(RegistryEntry.series), selectinload(RegistryEntry.files))
         .order_by(RegistryEntry.created_at.desc())).scalars().all()
-    readable = [e for e in entries if can_read_series(g.api_user, e.series, subject_of(e.series))]
+    subjects = {e.series_id: subject_of(e.series) for e in entries}  # one per series
+    readable = [e for e in entries if can_read_series(g.api_user, e.series, subjects[e.series_id])]
     return {"reference": household.reference,
-            "documents": [entry_json(e) for e in readable],
+            "documents": entries_json(readable),
             "alertes": [{"code": a.code, "message": a.message,
                          "echeance": a.due.isoformat() if a.due else None}
                         for a in household_alerts(household.id)]}

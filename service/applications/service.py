@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 
 from service.applications import checklist as C
@@ -33,6 +34,26 @@ def call_snapshot(call: CallForApplications) -> dict:
         "encadrement_min": str(call.expected_team.get("encadrement_min", "0.5")),
         "pieces": call.pieces, "deadline": as_utc(call.deadline).isoformat(),
         "results_on": call.results_on.isoformat(), "launch_on": call.launch_on.isoformat(),
+    }
+
+
+def _decimal_fr(value) -> str:
+    """« 8.00 » → « 8 », « 0.50 » → « 0,5 »: as a call's text writes its figures."""
+    text = format_decimal(Decimal(str(value)), format="#,##0.##", locale="fr_FR")
+    return text
+
+
+def call_wording(call: CallForApplications) -> dict[str, str]:
+    """The call's own figures and territory, for the words of the candidate's pages (next
+    year's call, or another territory's, reads its own numbers there)."""
+    dwellings = next((line.get("quantity") for line in call.envelope or []
+                      if line.get("unit") == "logements"), None)
+    team = call.expected_team or {}
+    return {
+        "territoire": call.territory,
+        "logements": _decimal_fr(dwellings) if dwellings is not None else "",
+        "etp": _decimal_fr(team.get("etp", "8")),
+        "encadrement": _decimal_fr(team.get("encadrement_min", "0.5")),
     }
 
 

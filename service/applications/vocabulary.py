@@ -69,15 +69,16 @@ OTHER_FUNDING_LABEL = "Autres ressources (hors enveloppe)"
 
 FUNDING_STATUSES = [("sollicite", "Sollicité"), ("acquis", "Acquis")]
 
-# The note d'intention's guided sections (DOMAIN.md §4.3), in the order they print.
+# The note d'intention's guided sections (DOMAIN.md §4.3), in the order they print. The hints
+# name the call's figures ({logements}, {etp}): the page fills them from the call.
 NOTE_SECTIONS = [
     ("comprehension", "Compréhension du Logement d'abord et du public",
      "Principes du Logement d'abord, public visé, ce que change l'accès direct au logement."),
     ("captation", "Captation et gestion des logements",
-     "Comment vous trouverez et gérerez les 64 logements : parc public ou privé, "
+     "Comment vous trouverez et gérerez les {logements} logements : parc public ou privé, "
      "sous-location, bail glissant, mandat de gestion."),
     ("organisation", "Organisation de l'accompagnement pluridisciplinaire",
-     "Équipe de 8 ETP en multi-référence, intensité, aller-vers, astreinte et situations de "
+     "Équipe de {etp} ETP en multi-référence, intensité, aller-vers, astreinte et situations de "
      "crise."),
     ("partenariats", "Partenariats",
      "SIAO et Plateforme Logement d'abord, santé et psychiatrie, bailleurs, CCAS…"),
@@ -85,7 +86,7 @@ NOTE_SECTIONS = [
      "Autorité fonctionnelle de l'encadrement, locaux communs ; pour une candidature groupée, "
      "la gouvernance du groupement."),
     ("calendrier", "Calendrier de montée en charge",
-     "Recrutements, premières entrées dans les logements, rythme jusqu'à 64 ménages."),
+     "Recrutements, premières entrées dans les logements, rythme jusqu'à {logements} ménages."),
     ("indicateurs", "Indicateurs de suivi proposés",
      "Ce que vous suivrez et transmettrez à la Plateforme, à la Métropole et à la DDETS."),
     ("risques", "Gestion des risques locatifs",

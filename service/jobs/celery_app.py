@@ -39,11 +39,14 @@ def broker_settings(broker_url: str, data_folder: str) -> dict:
     if broker_url:
         return {"broker_url": broker_url}
     folder = Path(data_folder)
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
+    # Every folder named, the exchange tables too (kombu's default is ./control, in the
+    # working directory).
     return {"broker_url": "filesystem://", "broker_transport_options": {
         "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
-        "processed_folder": str(folder / "processed"), "store_processed": False}}
+        "processed_folder": str(folder / "processed"), "store_processed": False,
+        "control_folder": str(folder / "control")}}
 
 
 def configure(app) -> Celery:

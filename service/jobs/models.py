@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import Model
@@ -33,6 +33,10 @@ class Job(Model):
     entry_id: Mapped[str | None] = mapped_column(ForeignKey("registry_entries.id"))
     error: Mapped[str | None] = mapped_column(String(500))  # French, for the user
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # What the body needs besides its subject (a bilan's kind and period, a confirmation).
+    params: Mapped[dict | None] = mapped_column(JSON)
+    # The request that asked for it, scoped to the user: the same request twice is one job.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery.worker.request import Request
+from flask import current_app
 
 from service.extensions import db
 from service.jobs import runner
@@ -31,18 +32,27 @@ def run_job(self, job_id: str) -> None:
     runner.run(job_id)
 
 
-def enqueue(kind_key: str, subject_type: str, subject_id: str, user) -> Job:
+def enqueue(kind_key: str, subject_type: str, subject_id: str, user, *,
+            params: dict | None = None, key: str | None = None) -> Job:
     """Create the job's row, then send it to the workers with its kind's time limits.
 
-    If the broker cannot be reached the job stays « en attente »; `resend_waiting` (beat)
-    sends it again.
+    Idempotent by `key`: the same request twice is the same job, sent once. If the broker
+    cannot be reached the job stays « en attente »; the housekeeping task (beat) sends it again.
     """
-    job = runner.create(kind_key, subject_type, subject_id, user)
-    send(job)
+    job, created = runner.create(kind_key, subject_type, subject_id, user, params=params,
+                                 key=key)
+    if created:
+        send(job)
     return job
 
 
 def send(job: Job) -> None:
+    if current_app.config["JOBS_INLINE"]:
+        # The tests of the pages and of the API run the body at once, in the request; the
+        # tests of tests/jobs run the same kinds on a real worker and a real broker.
+        runner.run(job.id, limits=False)
+        db.session.refresh(job)
+        return
     kind = runner.JOB_KINDS[job.kind]
     try:
         run_job.apply_async(args=[job.id], soft_time_limit=kind.soft_time_limit,

@@ -7,6 +7,7 @@ first run registered instead of registering twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import resource
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from service.errors import OperationError
 from service.extensions import db
@@ -57,6 +59,15 @@ class JobKind:
     readable: Callable | None = None
     # When the requester gets an e-mail: a DOCX made in the background only if it failed.
     notify_on: tuple[str, ...] = (DONE, FAILED)
+    # The page that shows what a finished job made, as (endpoint, its argument taking the
+    # job's subject id); by default the page of the registry row it produced.
+    result_page: tuple[str, str] | None = None
+    result_label: str = "Voir le document et ses téléchargements"
+    # A French title for one job of this kind (« Bilan d'activités du 1er janvier… »).
+    describe: Callable[[Job], str] | None = None
+
+    def title(self, job: Job) -> str:
+        return self.describe(job) if self.describe is not None else self.label
 
 
 JOB_KINDS: dict[str, JobKind] = {}
@@ -68,15 +79,37 @@ def register(kind: JobKind) -> None:
     JOB_KINDS[kind.key] = kind
 
 
-def create(kind_key: str, subject_type: str, subject_id: str, user) -> Job:
+def scoped_key(user, key: str) -> str:
+    """A request's key, scoped to its user: another user's key never finds this job."""
+    return hashlib.sha256(f"job\n{getattr(user, 'id', '')}\n{key}".encode()).hexdigest()
+
+
+def by_key(scoped: str) -> Job | None:
+    return db.session.execute(select(Job).where(Job.idempotency_key == scoped)).scalar_one_or_none()
+
+
+def create(kind_key: str, subject_type: str, subject_id: str, user, *,
+           params: dict | None = None, key: str | None = None) -> tuple[Job, bool]:
+    """The job's row, committed: (job, created). A request repeated with the same `key` (a
+    double click, a client's retry) finds the first job instead of starting a second one."""
     if kind_key not in JOB_KINDS:
         raise KeyError(kind_key)
+    scoped = scoped_key(user, key) if key else None
+    if scoped is not None and (existing := by_key(scoped)) is not None:
+        return existing, False
     job = Job(kind=kind_key, subject_type=subject_type, subject_id=subject_id,
               requested_by_id=user.id if user is not None else None, state=WAITING,
-              message="En attente d'un processus de travail.")
+              message="En attente d'un processus de travail.", params=params,
+              idempotency_key=scoped)
     db.session.add(job)
-    db.session.commit()
-    return job
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same request, at the same moment, on another server
+        db.session.rollback()
+        if scoped is None or (existing := by_key(scoped)) is None:
+            raise
+        return existing, False
+    return job, True
 
 
 @contextmanager
@@ -99,8 +132,11 @@ def memory_limit(megabytes: int | None) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def run(job_id: str) -> None:
-    """The task body: run the job unless already finished (a redelivered message)."""
+def run(job_id: str, *, limits: bool = True) -> None:
+    """The task body: run the job unless already finished (a redelivered message).
+
+    `limits=False` when the body runs in the requesting process (JOBS_INLINE): the address
+    space of a web server is not the job's to bound."""
     job = db.session.get(Job, job_id)
     if job is None or job.finished:
         return
@@ -110,7 +146,7 @@ def run(job_id: str) -> None:
     job.message = "Traitement en cours."
     db.session.commit()
     try:
-        with memory_limit(kind.memory_limit_mb):
+        with memory_limit(kind.memory_limit_mb if limits else None):
             entry_id = kind.body(job, Progress(job))
     except SoftTimeLimitExceeded:
         _fail(job, TOO_LONG)

@@ -16,8 +16,8 @@ from service.documents.models import DocumentSeries
 from service.documents.produce import reference_of
 from service.extensions import db
 from service.households.alerts import Alert
+from service.households.facts import alerts_by_household
 from service.households.models import Household
-from service.notifications.facts import alerts_by_household
 from service.notifications.models import (
     ALERT_DIGEST,
     DECISION,

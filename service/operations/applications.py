@@ -4,8 +4,9 @@ A candidate structure starts its application, saves its sections, uploads its pi
 and submits its dossier; a funder of the call records the outcome. Access is the policy's (a
 refusal is NotFound: 404 on both channels); every refusal is an OperationError in French.
 
-The dossier is assembled synchronously inside `submit` (and `preview`), with a progress callback
-`progress(step, total, message)`: long work to move onto a job.
+A submission is long work (the assembly of a dossier of hundreds of pages): the request checks
+what it can at once and queues a job (`request_submission`); the job's body (`submit`) assembles
+and registers the dossier and its accusé de réception, reporting its progress on the job's page.
 """
 
 from __future__ import annotations
@@ -45,12 +46,16 @@ from service.auth.policy import can_view_application, has_role
 from service.documents.produce import produce
 from service.extensions import db
 from service.ids import new_id
+from service.jobs.models import Job
+from service.jobs.queue import enqueue
+from service.jobs.runner import JobKind, register
 from service.operations.common import commit, validated
 from service.operations.errors import Conflict, Invalid, NotFound, StaleVersion
+from service.operations.jobs import keep_file
 from service.registry import audit
 from service.registry.models import RegistryEntry
 from service.rendering.formatting import datetime_fr
-from service.timeutil import utcnow
+from service.timeutil import as_utc, utcnow
 from service.uploads.store import Refused, accept
 
 Progress = Callable[[int, int, str], None]
@@ -256,6 +261,9 @@ def remove_piece(application, piece_id: str, user) -> None:
     commit(STALE)
 
 
+PREVIEW = "apercu_dossier"
+
+
 def preview(application, user, progress: Progress | None = None) -> bytes:
     """The dossier as it stands, not registered (no verification code yet)."""
     visible(application, user)
@@ -264,14 +272,81 @@ def preview(application, user, progress: Progress | None = None) -> bytes:
     return assemble(application, progress)
 
 
-def submit(application, user, key: str, *, confirm: bool = False,
-           progress: Progress | None = None) -> tuple[RegistryEntry, RegistryEntry]:
-    """Before the deadline: assemble and register the dossier (a new version on each
-    correction), then its accusé de réception. Returns (dossier, receipt)."""
-    editable(application, user)
+def request_preview(application, user, key: str) -> Job:
+    """Queue the assembly of a preview: the job's page offers the PDF when it is made."""
+    visible(application, user)
+    if not is_candidate(user, application):
+        raise NotFound()
+    return enqueue(PREVIEW, "application", application.id, user, key=f"apercu:{key}")
+
+
+def _preview_body(job: Job, progress) -> None:
+    application = db.session.get_one(Application, job.subject_id)
+    pdf = preview(application, job.requested_by, progress)
+    keep_file(job, pdf, f"Dossier de candidature – {application.reference} – aperçu.pdf",
+              "application/pdf")
+    db.session.commit()
+
+
+register(JobKind(key=PREVIEW, label="Aperçu du dossier de candidature", body=_preview_body,
+                 soft_time_limit=900, time_limit=960, memory_limit_mb=2048,
+                 notify_on=()))
+
+
+SUBMISSION = "depot_dossier"
+
+
+def _submittable(application, user, confirm: bool, at=None):
+    """The candidate's own application, its call open at `at`, its checklist green or the
+    remaining points confirmed."""
+    if application is None or not is_candidate(user, application):
+        raise NotFound()
+    if not application.call.is_open(at):
+        raise Conflict(after_deadline(application.call))
     result = checklist(application)
     if not result.ok and not confirm:
         raise Invalid({"confirmation": [CONFIRM]}, CONFIRM)
+    return result
+
+
+def request_submission(application, user, key: str, *, confirm: bool = False) -> Job:
+    """Check at once what can be checked, then queue the assembly and the registration.
+
+    The same key twice (a double click, a client's retry) is the same job. The deadline is
+    judged at the moment of the request: a dossier asked for at 23:59 is not refused because
+    a worker took it up at midnight."""
+    _submittable(application, user, confirm)
+    return enqueue(SUBMISSION, "application", application.id, user,
+                   params={"confirm": confirm}, key=f"depot:{key}")
+
+
+def _submission_body(job: Job, progress) -> str:
+    """The job: idempotent by job id (a retried job replays what its first run registered)."""
+    application = db.session.get(Application, job.subject_id)
+    _, entry = submit(application, job.requested_by, f"job:{job.id}",
+                      confirm=bool((job.params or {}).get("confirm")), progress=progress,
+                      at=as_utc(job.created_at))
+    return entry.id
+
+
+def _submission_readable(user, job: Job) -> bool:
+    application = db.session.get(Application, job.subject_id)
+    return application is not None and can_view_application(user, application)
+
+
+register(JobKind(key=SUBMISSION, label="Assemblage et dépôt du dossier de candidature",
+                 body=_submission_body, soft_time_limit=900, time_limit=960,
+                 memory_limit_mb=2048, readable=_submission_readable,
+                 result_page=("applications.submitted", "application_id"),
+                 result_label="Voir le dossier déposé et l'accusé de réception"))
+
+
+def submit(application, user, key: str, *, confirm: bool = False,
+           progress: Progress | None = None, at=None) -> tuple[RegistryEntry, RegistryEntry]:
+    """Before the deadline (judged at `at`, by default now): assemble and register the dossier
+    (a new version on each correction), then its accusé de réception. Returns (dossier,
+    receipt). The submission job's body; `request_submission` is what the pages call."""
+    result = _submittable(application, user, confirm, at)
     subject = application_subject(application)
     data = raw_snapshot(application)
     previous = db.session.get(RegistryEntry, application.dossier_entry_id) \

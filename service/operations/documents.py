@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from service import kinds
 from service.auth.policy import can_create, can_edit_draft, can_read_series, can_sign
 from service.documents import flow, sealing
 from service.documents.models import DRAFT, Draft
@@ -26,9 +27,13 @@ from service.documents.subjects import (
 from service.errors import Conflict, Invalid, NotFound
 from service.extensions import db
 from service.households.models import Household
+from service.jobs.models import Job
+from service.jobs.queue import enqueue
+from service.jobs.runner import JobKind, register
 from service.kinds.base import HOUSEHOLD, PERIOD, REFERRAL, DocumentKind
 from service.registry.models import FINAL, RegistryEntry
 from service.registry.store import is_current
+from service.rendering.formatting import date_fr
 
 
 def create(kind: DocumentKind, subject: Subject, data, user, key: str) -> Produced:
@@ -76,9 +81,10 @@ def _day(value) -> date | None:
         return None
 
 
-def build_for_period(kind: DocumentKind, start, end, user, key: str) -> Produced:
-    """A document without a form about a period of the user's structure: collected from the
-    records, then produced like any other. `start` and `end`: dates or ISO strings."""
+PERIOD_DOCUMENT = "document_periode"
+
+
+def _period_of(kind: DocumentKind, start, end, user) -> Period:
     if kind.subject != PERIOD or kind.collect is None or not can_create(user, kind):
         raise NotFound()
     errors = {}
@@ -92,8 +98,60 @@ def build_for_period(kind: DocumentKind, start, end, user, key: str) -> Produced
     if errors:
         raise Invalid(errors)
     assert start is not None and end is not None
-    subject = period_subject(Period(start, end), user.structure_id)
-    return produce(kind, subject, kind.collect(subject, {}), user, key)
+    return Period(start, end)
+
+
+def build_for_period(kind: DocumentKind, start, end, user, key: str,
+                     progress=None) -> Produced:
+    """A document without a form about a period of the user's structure: collected from the
+    records, then produced like any other. `start` and `end`: dates or ISO strings. The body
+    of the period-document job; `request_period_document` is what the pages call."""
+    subject = period_subject(_period_of(kind, start, end, user), user.structure_id)
+    assert kind.collect is not None  # _period_of refuses a kind without it
+    steps = 3
+    if progress is not None:
+        progress(1, steps, "Calcul des indicateurs à partir des dossiers de la période")
+    data = kind.collect(subject, {})
+    if progress is not None:
+        progress(2, steps, "Mise en forme et vérification des fichiers, puis enregistrement")
+    return produce(kind, subject, data, user, key)
+
+
+def request_period_document(kind: DocumentKind, start, end, user, key: str) -> Job:
+    """Check the period at once, then queue the building (a bilan over thousands of
+    households takes longer than a request may). The same key twice is the same job."""
+    period = _period_of(kind, start, end, user)
+    return enqueue(PERIOD_DOCUMENT, "period", f"{user.structure_id}:{period.key}", user,
+                   params={"kind": kind.key, "debut": period.start.isoformat(),
+                           "fin": period.end.isoformat()}, key=f"periode:{key}")
+
+
+def _period_body(job: Job, progress) -> str:
+    params = job.params or {}
+    kind = kinds.find(params.get("kind", ""))
+    if kind is None:
+        raise NotFound()
+    return build_for_period(kind, params["debut"], params["fin"], job.requested_by,
+                            f"job:{job.id}", progress).entry.id
+
+
+def _period_readable(user, job: Job) -> bool:
+    """Whoever may read the document it made (the requester reads the job in any case)."""
+    entry = db.session.get(RegistryEntry, job.entry_id) if job.entry_id else None
+    return entry is not None and can_read_series(user, entry.series, subject_of(entry.series))
+
+
+def _period_title(job: Job) -> str:
+    params = job.params or {}
+    kind = kinds.find(params.get("kind", ""))
+    title = kind.title if kind is not None else "Document de la période"
+    return (f"{title} du {date_fr(date.fromisoformat(params['debut']))} au "
+            f"{date_fr(date.fromisoformat(params['fin']))}")
+
+
+register(JobKind(key=PERIOD_DOCUMENT, label="Construction d'un document de la période",
+                 body=_period_body, soft_time_limit=900, time_limit=960,
+                 readable=_period_readable, describe=_period_title))
 
 
 def open_drafts(kind_keys: list[str], **where) -> list[Draft]:

@@ -115,7 +115,7 @@
           var bar = box.querySelector("[data-job-progress]");
           if (bar) { bar.max = state.steps; bar.value = state.step; }
           var text = box.querySelector("[data-job-message]");
-          if (text) text.textContent = "Étape " + state.step + " sur " + state.steps + " : " + state.message;
+          if (text) text.textContent = (state.step ? "Étape " + state.step + " sur " + state.steps + " : " : "") + state.message;
           setTimeout(poll, 1500);
         })
         .catch(function () { setTimeout(poll, 5000); });

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     redirect,
     render_template,
@@ -14,17 +11,17 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from service import kinds
+from service.attachments import attachment
 from service.auth.policy import can_revise, require
 from service.documents import flow
 from service.documents.access import readable, readable_entry, subject_label
 from service.errors import OperationError
 from service.extensions import db
-from service.jobs.models import Job
 from service.kinds.compare import compare
 from service.operations import downloads
+from service.operations.jobs import jobs_of_entries
 from service.registry import audit
 from service.registry.models import RegistryEntry
 from service.registry.store import is_current
@@ -38,9 +35,7 @@ def confirmation(entry_id):
     entry, series, household = readable_entry(current_user, entry_id)
     kind = kinds.get(entry.kind)
     waiting = [o.format for o in kind.outputs if entry.file(o.format, o.role) is None]
-    jobs = db.session.execute(
-        select(Job).where(Job.subject_type == "entry", Job.subject_id == entry.id)
-        .order_by(Job.created_at.desc())).scalars().all()
+    jobs = jobs_of_entries([entry.id]).get(entry.id, [])
     return render_template("documents/confirmation.html", entry=entry, kind=kind,
                            reference=subject_label(series, household), waiting=waiting,
                            job=jobs[0] if jobs and waiting else None)
@@ -60,17 +55,6 @@ def download(entry_id, fmt):
                                message=error.message), error.status
     return attachment(stream_with_context(file.chunks), file.media_type, file.filename,
                       size=file.size)
-
-
-def attachment(data, mime: str, filename: str, size: int | None = None) -> Response:
-    """A download with a French file name (RFC 6266: ASCII fallback and UTF-8 name); `data` is
-    bytes, or chunks of `size` bytes in all."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "-").replace('"', "")
-    response = Response(data, mimetype=mime)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
-    response.headers["Content-Length"] = str(len(data) if size is None else size)
-    return response
 
 
 @bp.route("/<entry_id>/corriger", methods=["POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from service.kinds.base import PERIOD
 from service.operations import documents
 from service.registry.models import RegistryEntry
 from service.timeutil import today_paris
+from service.web.jobs_views import next_page
 from service.web.operation_errors import page_errors
 
 bp = Blueprint("reports", __name__, url_prefix="/rapports")
@@ -79,9 +80,9 @@ def produce(kind_key):
         abort(400)
     form = PeriodForm(formdata=request.form)
     try:
-        result = documents.build_for_period(kind, form.debut.data, form.fin.data, current_user,
-                                            f"web:{key}")
+        job = documents.request_period_document(kind, form.debut.data, form.fin.data,
+                                                current_user, f"web:{key}")
     except OperationError as exc:
         errors, status = page_errors(exc, anchor="debut")
         return _page(_producible(), _readable_entries(), form, errors, kind, status)
-    return redirect(url_for("documents.confirmation", entry_id=result.entry.id))
+    return redirect(next_page(job))

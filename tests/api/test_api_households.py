@@ -106,3 +106,44 @@ def test_path_records_through_the_api(client, accounts, app):
     gestion = token_for(accounts["gestion@demo.example"])
     assert api.post(f"/api/v1/menages/{household_id}/contacts", headers=gestion, json={
         "on": today_paris().isoformat(), "kind": "telephone"}).status_code == 404
+
+
+def _statements(client, path: str, headers: dict) -> tuple[int, dict]:
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        body = client.get(path, headers=headers).get_json()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements), body
+
+
+def test_a_household_s_documents_are_listed_in_queries_independent_of_their_number(
+        client, accounts, app):
+    """Each listed version used to cost one query for its jobs and one for its currency."""
+    from tests.conftest import login
+
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    api = app.test_client()
+    headers = token_for(accounts["accompagnant@demo.example"])
+    path = f"/api/v1/menages/{household_id}/documents"
+
+    def add_plan(key: str) -> None:
+        made = api.post(f"{path}/plan_action", json=sample("plan_action"),
+                        headers={**headers, "Idempotency-Key": key})
+        assert made.status_code == 201
+
+    add_plan("q1")
+    few, body = _statements(api, path, headers)
+    for number in range(2, 6):
+        add_plan(f"q{number}")
+    many, more = _statements(api, path, headers)
+    assert len(more["documents"]) == len(body["documents"]) + 4
+    assert many == few, (few, many)

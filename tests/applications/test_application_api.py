@@ -62,13 +62,25 @@ def test_an_application_through_the_api_from_start_to_outcome(client, accounts, 
 
     headers = {**token, "Idempotency-Key": "depot-1"}
     sent = client.post(f"{url}/depot", headers=headers, json={})
-    assert sent.status_code == 201, sent.get_json()
-    body = sent.get_json()
-    assert [f["format"] for f in body["dossier"]["files"]] == ["pdf", "zip"]
-    assert body["etapes"][0].startswith("1/") and "Écriture du dossier" in body["etapes"][-1]
+    assert sent.status_code == 202, sent.get_json()
+    job = sent.get_json()
+    assert job["kind"] == "depot_dossier" and job["url"] == f"/api/v1/jobs/{job['id']}"
+    followed = client.get(job["url"], headers=token).get_json()
+    assert followed["state"] == "termine" and followed["step"] == followed["steps"] > 3
     again = client.post(f"{url}/depot", headers=headers, json={})
-    assert again.get_json()["dossier"]["id"] == body["dossier"]["id"]
+    assert again.status_code == 202 and again.get_json()["id"] == job["id"]
+    body = client.get(url, headers=token).get_json()
+    assert [f["format"] for f in body["dossier"]["files"]] == ["pdf", "zip"]
+    assert body["accuse"]["id"] == followed["entry_id"]
     assert client.get(body["accuse"]["pdf_url"], headers=token).status_code == 200
+    assert body["dossier"]["version"] == 1
+
+    preview = client.post(f"{url}/apercu", headers={**token, "Idempotency-Key": "ap-1"})
+    assert preview.status_code == 202 and preview.get_json()["state"] == "termine"
+    previewed = client.get(preview.get_json()["file_url"], headers=token)
+    assert previewed.status_code == 200 and previewed.data.startswith(b"%PDF")
+    funder_token = bearer(issue_token(client.application, "financeur@demo.example"))
+    assert client.get(preview.get_json()["file_url"], headers=funder_token).status_code == 404
 
     funder = bearer(issue_token(client.application, "financeur@demo.example"))
     listed = client.get(f"/api/v1/appels/{call.id}/dossiers", headers=funder).get_json()

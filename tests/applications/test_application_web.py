@@ -15,6 +15,7 @@ from sqlalchemy import select
 from service.applications.models import Application
 from service.documents.rerender import rerender
 from service.extensions import db
+from service.jobs.models import Job
 from service.registry.check import run as registry_check
 from service.registry.models import RegistryEntry
 from service.rendering.preflight_pdf import check_structure, pdf_text
@@ -76,13 +77,21 @@ def test_from_nothing_to_a_submitted_dossier_and_an_outcome(client, accounts, ca
 
     preview = client.post(f"/candidatures/{application_id}/apercu",
                           data={"csrf_token": csrf_from(checklist)})
-    assert preview.status_code == 200 and preview.data.startswith(b"%PDF-")
-    assert "Aperçu : ce dossier n'est pas déposé" in pdf_text(preview.data)
+    assert preview.status_code == 302 and "/travaux/" in preview.headers["Location"]
+    previewed = client.get(preview.headers["Location"])
+    assert previewed.data.startswith(b"%PDF-")
+    assert "Aperçu : ce dossier n'est pas déposé" in pdf_text(previewed.data)
 
     sent = _submit(client, application_id)
     assert sent.status_code == 302, _text(sent)[:3000]
+    assert sent.headers["Location"].endswith(f"/candidatures/{application_id}/depose")
     done = _text(client.get(sent.headers["Location"]))
-    assert "Dossier déposé" in done and "Assemblage du dossier" in done
+    assert "Dossier déposé" in done
+    job = db.session.execute(select(Job).where(Job.kind == "depot_dossier",
+                                               Job.subject_id == application_id)).scalar_one()
+    followed = _text(client.get(f"/travaux/{job.id}"))
+    assert "Assemblage et dépôt du dossier de candidature" in followed and "Terminé" in followed
+    assert "Voir le dossier déposé et l&#39;accusé de réception" in followed
     application = db.session.get(Application, application_id)
     assert application.submitted and application.status == "deposee"
     dossier = db.session.get(RegistryEntry, application.dossier_entry_id)
@@ -203,3 +212,27 @@ def test_an_incomplete_dossier_needs_a_confirmation_then_a_correction_is_a_new_v
            "Rétablissement." in checklist
     assert client.get(f"/candidatures/{application_id}/conventions/{MEMBER_SIRET}"
                       ).status_code == 200
+
+
+def test_the_pages_speak_of_the_call_s_own_territory_and_figures(client, accounts):
+    """Another territory's call: its pages name its territory, its dwellings and its team,
+    never the seed's Montpellier, 64 logements and 8 ETP."""
+    from service.applications.calls import create_call, seed_call
+
+    definition = seed_call(reference="AAP-LDA-LYON-2027", territory="Métropole de Lyon",
+                           deadline=utcnow() + timedelta(days=30),
+                           expected_team={"etp": "6.50", "encadrement_min": "0.75"})
+    definition["envelope"][0] = {**definition["envelope"][0], "quantity": 40}
+    call = create_call(definition)
+    db.session.commit()
+    login(client, "candidat@demo.example")
+    application_id = start(client, call)
+    identity = _text(client.get(f"/candidatures/{application_id}/identite"))
+    assert "intervient sur le territoire : Métropole de Lyon" in identity
+    assert "Montpellier" not in identity
+    note = _text(client.get(f"/candidatures/{application_id}/note"))
+    assert "gérerez les 40 logements" in note and "Équipe de 6,5 ETP" in note
+    assert "jusqu&#39;à 40 ménages" in note and "{" not in re.sub(r"<script.*?</script>", "",
+                                                                     note, flags=re.S)
+    team = _text(client.get(f"/candidatures/{application_id}/equipe"))
+    assert "L'appel attend 6,5&nbsp;ETP, dont au moins 0,75&nbsp;ETP" in team

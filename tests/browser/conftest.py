@@ -1,13 +1,18 @@
 """Browser fixtures: the real app served by werkzeug in a thread, Debian's Chromium via Playwright.
 
 The server gets its own app instance, SQLite database and blob directory (never the per-test
-`app` fixture of tests/conftest.py: the server thread shares this process). One Chromium for
-the session, one fresh browser context (cookies, viewport) per test.
+`app` fixture of tests/conftest.py: the server thread shares this process), and a real Celery
+worker process on the broker kept in files, as `make run` has: long work (a dossier's assembly,
+a bilan) shows its progress in the page. One Chromium for the session, one fresh browser
+context (cookies, viewport) per test.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,18 +47,32 @@ def live_server(tmp_path_factory):
     from service.extensions import db
 
     root = tmp_path_factory.mktemp("browser-server")
-    app = create_app({
+    settings = {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'app.db'}",
         "BLOB_ROOT": str(root / "objects"),
         "SECRET_KEY": "browser-test-secret",
         "HTTPS": False,
         "DEFER_OUTPUTS": False,
         "CELERY_DATA_FOLDER": str(root / "celery"),
-    })
+        "SEAL_DIR": str(root / "cachet"),
+    }
+    app = create_app(settings)
     with app.app_context():
         upgrade()
         seed_accounts()
         db.session.remove()
+    env = {**os.environ, "DATABASE_URL": settings["SQLALCHEMY_DATABASE_URI"],
+           "FLASK_BLOB_ROOT": settings["BLOB_ROOT"], "FLASK_SECRET_KEY": "browser-test-secret",
+           "FLASK_HTTPS": "false", "FLASK_DEFER_OUTPUTS": "false",
+           "FLASK_CELERY_DATA_FOLDER": settings["CELERY_DATA_FOLDER"],
+           "FLASK_SEAL_DIR": settings["SEAL_DIR"]}
+    env.pop("FLASK_CELERY_BROKER_URL", None)
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "service.jobs.worker", "worker",
+         "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip",
+         "--without-mingle", "-n", "browser@%h"], env=env,
+        stdout=open(root / "worker.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+        start_new_session=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="browser-live-server",
                               daemon=True)
@@ -64,6 +83,12 @@ def live_server(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
         with app.app_context():
             db.engine.dispose()
 

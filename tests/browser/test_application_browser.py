@@ -1,9 +1,10 @@
 """A grouped application in Chromium: every section filled through its page, the pieces uploaded,
-the checklist green, the dossier assembled (its steps shown) and submitted, the accusé
+the checklist green, the dossier assembled by a worker (its progress shown) and submitted, the accusé
 downloaded; then the funder compares the candidates and records the outcome."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -107,11 +108,26 @@ def test_a_grouped_application_submitted_then_compared_and_decided(
     page.get_by_role("link", name="Passer au dépôt").click()
     a11y.check(page)
     page.get_by_role("button", name="Déposer le dossier").click()
-    expect(page.get_by_role("heading", level=1, name="Dossier déposé")).to_be_visible(
-        timeout=120_000)
-    steps = page.locator("ol.assembly-steps li")
-    expect(steps.first).to_contain_text("1/")
-    expect(steps.last).to_contain_text("Écriture du dossier")
+    # The worker assembles the dossier; its page follows the progress (app.js polls it).
+    expect(page.get_by_role("heading", level=1,
+                            name="Assemblage et dépôt du dossier de candidature")).to_be_visible()
+    a11y.check(page)
+    page.screenshot(path=str(screenshots / "candidature-assemblage.png"), full_page=True)
+    done = page.get_by_role("link", name="Voir le dossier déposé et l'accusé de réception")
+    messages = []
+    for _ in range(1200):
+        if done.is_visible():
+            break
+        message = page.locator("[data-job-message]")
+        if message.count() and (text := message.inner_text()) not in messages:
+            messages.append(text)
+        page.wait_for_timeout(100)
+    assert messages, "the job's page showed no progress"
+    assert all(m == "En attente d'un processus de travail." or re.match(
+        r"Étape [1-9]\d* sur \d+ : \S", m) for m in messages), messages
+    expect(page.get_by_text("Terminé", exact=True)).to_be_visible()
+    done.click()
+    expect(page.get_by_role("heading", level=1, name="Dossier déposé")).to_be_visible()
     a11y.check(page)
     page.screenshot(path=str(screenshots / "candidature-deposee.png"), full_page=True)
     with page.expect_download() as receipt:

@@ -19,7 +19,7 @@ def submit_fiche_through_web(client) -> RegistryEntry:
 def test_the_page_follows_the_job_and_offers_the_document_when_done(client, accounts, app):
     login(client, "orienteur@demo.example")
     entry = submit_fiche_through_web(client)
-    job = runner.create(DEFERRED_FILES, "entry", entry.id, accounts["orienteur@demo.example"])
+    job = runner.create(DEFERRED_FILES, "entry", entry.id, accounts["orienteur@demo.example"])[0]
     page = client.get(f"/travaux/{job.id}").get_data(as_text=True)
     assert "En attente" in page and 'http-equiv="refresh"' in page
     job.state, job.step, job.steps, job.message = RUNNING, 1, 2, "Préparation du document Word"
@@ -34,7 +34,7 @@ def test_the_page_follows_the_job_and_offers_the_document_when_done(client, acco
     assert "Terminé" in page and 'http-equiv="refresh"' not in page
     assert f"/documents/{entry.id}/confirmation" in page
 
-    failed = runner.create(DEFERRED_FILES, "entry", entry.id, accounts["orienteur@demo.example"])
+    failed = runner.create(DEFERRED_FILES, "entry", entry.id, accounts["orienteur@demo.example"])[0]
     failed.state, failed.error = FAILED, runner.TOO_BIG
     db.session.commit()
     page = client.get(f"/travaux/{failed.id}").get_data(as_text=True)
@@ -53,7 +53,7 @@ def test_a_job_left_running_past_its_limit_is_reported_failed(client, accounts, 
 
     login(client, "orienteur@demo.example")
     entry = submit_fiche_through_web(client)
-    job = runner.create(DEFERRED_FILES, "entry", entry.id, accounts["orienteur@demo.example"])
+    job = runner.create(DEFERRED_FILES, "entry", entry.id, accounts["orienteur@demo.example"])[0]
     job.state, job.started_at = RUNNING, utcnow() - timedelta(hours=2)
     db.session.commit()
     state = client.get(f"/travaux/{job.id}/etat").get_json()

@@ -15,22 +15,28 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
 from service.app import create_app
+from service.applications.calls import create_call, seed_call
 from service.demo import seed_accounts
 from service.extensions import db
 from service.jobs import queue, runner
 from service.jobs.models import DONE, FAILED, RUNNING, Job
 from service.registry.check import run as registry_check
 from service.registry.models import RegistryEntry
+from service.timeutil import utcnow
+from tests.applications.conftest import UPLOADS
 from tests.conftest import PG_URL
+from tests.golden.candidature.sample import MEMBER_SIRET, raw_application
 from tests.helpers import sample_fiche
 from tests.jobs import kinds  # noqa: F401  (the tests' job kinds, also in the worker)
 from tests.security.harness import bearer, issue_token
+from tests.uploads import pdfs
 
 REDIS = "redis://127.0.0.1:6379/11"
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672//"
@@ -99,6 +105,14 @@ def _world(tmp_path_factory, broker: str):
     return app, Workers(env)
 
 
+def _close(app) -> None:
+    """Close the pooled connections now: on PostgreSQL, a connection left to the garbage
+    collector raises a ResourceWarning in whichever later test happens to collect it."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     if not _reachable(6379):
@@ -109,6 +123,7 @@ def world(tmp_path_factory):
     redis.Redis.from_url(REDIS).flushdb()
     yield app, workers
     workers.stop_all()
+    _close(app)
 
 
 def _wait(app, job_id: str, states: tuple[str, ...], seconds: float = 60) -> Job:
@@ -212,6 +227,82 @@ def test_limits_end_a_job_in_failure_and_the_worker_goes_on(world):
     assert _wait(app, quick, (DONE, FAILED)).state == DONE
 
 
+def _follow(client, url: str, token: dict, seconds: float = 180) -> tuple[dict, list[str]]:
+    """Poll a job through the API as a client would: its last state and the messages seen."""
+    seen: list[str] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = client.get(url, headers=token).get_json()
+        if not seen or seen[-1] != f"{state['step']}/{state['steps']} {state['message']}":
+            seen.append(f"{state['step']}/{state['steps']} {state['message']}")
+        if state["state"] in (DONE, FAILED):
+            return state, seen
+        time.sleep(0.1)
+    raise AssertionError(f"{url} never finished: {seen}")
+
+
+def test_a_dossier_is_assembled_and_submitted_by_a_worker_once(world):
+    """The request answers at once with the job; the worker assembles the dossier (progress
+    seen through the API), registers it and its accusé once, even when asked twice."""
+    app, workers = world
+    with app.app_context():
+        call = create_call(seed_call(deadline=utcnow() + timedelta(days=10)))
+        db.session.commit()
+        call_id = call.id
+    client = app.test_client()
+    token = bearer(issue_token(app, "candidat@demo.example"))
+    made = client.post(f"/api/v1/appels/{call_id}/candidatures", headers=token).get_json()
+    url = f"/api/v1/candidatures/{made['id']}"
+    raw = raw_application()
+    for section in ("identite", "groupement", "equipe", "note", "budget"):
+        assert client.put(f"{url}/{section}", headers=token,
+                          json={"data": raw[section]}).status_code == 200, section
+    assert client.put(f"{url}/conventions/{MEMBER_SIRET}", headers=token,
+                      json={"data": raw["conventions"][MEMBER_SIRET]}).status_code == 200
+    for key, pages in UPLOADS.items():
+        assert client.post(f"{url}/pieces/{key}", headers=token, data={
+            "fichier": (io.BytesIO(pdfs.plain(pages, key)), f"{key}.pdf")},
+            content_type="multipart/form-data").status_code == 201, key
+    asked = {**token, "Idempotency-Key": "depot-par-un-processus"}
+    sent = client.post(f"{url}/depot", headers=asked, json={})
+    assert sent.status_code == 202 and sent.get_json()["state"] == "en_attente"
+    assert client.post(f"{url}/depot", headers=asked, json={}).get_json()["id"] == \
+        sent.get_json()["id"]
+    worker = workers.start("w-dossier")
+    state, seen = _follow(client, sent.get_json()["url"], token)
+    workers.kill(worker)
+    assert state["state"] == DONE, state
+    assert any("Écriture du dossier" in m for m in seen), seen
+    body = client.get(url, headers=token).get_json()
+    assert body["dossier"]["version"] == 1 and body["accuse"]["id"] == state["entry_id"]
+    assert client.get(body["dossier"]["pdf_url"], headers=token).data.startswith(b"%PDF")
+    with app.app_context():
+        dossiers = db.session.execute(select(RegistryEntry).where(
+            RegistryEntry.kind == "dossier_candidature")).scalars().all()
+        assert len(dossiers) == 1
+        jobs = db.session.execute(select(Job).where(Job.kind == "depot_dossier")).scalars()
+        assert len(list(jobs)) == 1
+
+
+def test_a_bilan_is_built_by_a_worker(world):
+    app, workers = world
+    client = app.test_client()
+    token = bearer(issue_token(app, "encadrant@demo.example"))
+    asked = client.post("/api/v1/rapports/bilan_activites",
+                        json={"debut": "2026-01-01", "fin": "2026-12-31"},
+                        headers={**token, "Idempotency-Key": "bilan-par-un-processus"})
+    assert asked.status_code == 202 and asked.get_json()["state"] == "en_attente"
+    assert asked.get_json()["kind_label"] == (
+        "Bilan d'activités du 1er janvier 2026 au 31 décembre 2026")
+    worker = workers.start("w-bilan")
+    state, seen = _follow(client, asked.get_json()["url"], token)
+    workers.kill(worker)
+    assert state["state"] == DONE, state
+    assert any("Calcul des indicateurs" in m for m in seen), seen
+    document = client.get(f"/api/v1/documents/{state['entry_id']}", headers=token).get_json()
+    assert document["kind"] == "bilan_activites" and document["pdf_url"]
+
+
 def test_rabbitmq_works_as_the_broker_too(tmp_path_factory):
     if not _reachable(5672):
         pytest.fail("RabbitMQ must run on 127.0.0.1:5672 (.ci/run starts it)")
@@ -225,4 +316,5 @@ def test_rabbitmq_works_as_the_broker_too(tmp_path_factory):
         assert _wait(app, job.id, (DONE, FAILED), seconds=90).state == DONE
     finally:
         workers.stop_all()
+        _close(app)
         # The next tests' app configures the shared Celery object again.

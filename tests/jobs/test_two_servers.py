@@ -67,6 +67,7 @@ def servers(tmp_path_factory):
         seed_accounts()
         token = issue_token(app, "orienteur@demo.example")
         db.session.remove()
+        db.engine.dispose()  # a pooled PostgreSQL connection must not wait for the GC
     env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
            "FLASK_BLOB_ROOT": settings["BLOB_ROOT"], "FLASK_SECRET_KEY": "shared-secret",
            "FLASK_HTTPS": "false", "FLASK_CELERY_BROKER_URL": REDIS,

@@ -352,8 +352,11 @@ def test_a_kind_without_a_form_is_built_from_the_records_for_a_period(
     api = client.post(f"/api/v1/rapports/{RELEVE}", json={"debut": "2026-01-01",
                                                            "fin": "2026-06-30"},
                       headers={**token, "Idempotency-Key": str(uuid.uuid4())})
-    assert api.status_code == 201, api.get_data(as_text=True)[:500]
-    assert [f["format"] for f in api.get_json()["files"]] == ["pdf", "csv"]
+    assert api.status_code == 202 and api.get_json()["state"] == "termine", api.get_json()
+    assert client.get(api.get_json()["url"], headers=token).get_json()["entry_id"] == \
+        api.get_json()["entry_id"]
+    made = client.get(f"/api/v1/documents/{api.get_json()['entry_id']}", headers=token)
+    assert [f["format"] for f in made.get_json()["files"]] == ["pdf", "csv"]
     accompagnant = bearer(issue_token(app, "accompagnant@demo.example"))
     assert client.post(f"/api/v1/rapports/{RELEVE}", json={"debut": "2026-01-01",
                                                            "fin": "2026-06-30"},

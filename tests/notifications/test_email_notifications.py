@@ -12,13 +12,13 @@ from service.auth.models import Structure, User
 from service.demo import load_demo, sample_fiche
 from service.documents import flow
 from service.extensions import db
+from service.households.facts import alerts_by_household
 from service.households.models import Household, Person
 from service.households.path import SupportPeriod
 from service.households.service import household_alerts
 from service.ids import new_id
 from service.kinds import FICHE_DE_LIEN
 from service.notifications import events, mail, messages, tasks
-from service.notifications.facts import alerts_by_household
 from service.notifications.models import (
     ALERT_DIGEST,
     DECISION,

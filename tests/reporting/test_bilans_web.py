@@ -94,13 +94,15 @@ def test_bilan_financier_needs_its_gaps_explained(client, app, accounts):
     build_finance(h, explain=False)
     login(client, "encadrant@demo.example")
     refused = _produce(client, "bilan_financier_iml")
-    assert refused.status_code == 422
-    text = refused.get_data(as_text=True)
+    assert refused.status_code == 302 and "/travaux/" in refused.headers["Location"]
+    text = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Bilan financier" in text and "Le traitement n'a pas abouti" in text
     assert "Écart de plus de 15 % sans explication" in text and "613 Locations" in text
     token = bearer(issue_token(app, "encadrant@demo.example"))
     api = client.post("/api/v1/rapports/bilan_financier_iml", json=YEAR,
                       headers={**token, "Idempotency-Key": str(uuid.uuid4())})
-    assert api.status_code == 422 and "616 Assurance" in api.get_json()["message"]
+    assert api.status_code == 202 and api.get_json()["state"] == "echec"
+    assert "616 Assurance" in api.get_json()["error"] and api.get_json()["entry_id"] is None
     for account in ("613", "616", "618"):
         assert client.put("/api/v1/ecarts", json={**YEAR, "scope": "iml_ddets",
                                                   "account": account,
@@ -108,8 +110,9 @@ def test_bilan_financier_needs_its_gaps_explained(client, app, accounts):
                           headers=token).status_code == 200
     api = client.post("/api/v1/rapports/bilan_financier_iml", json=YEAR,
                       headers={**token, "Idempotency-Key": str(uuid.uuid4())})
-    assert api.status_code == 201, api.get_data(as_text=True)[:800]
-    assert [f["format"] for f in api.get_json()["files"]] == ["pdf", "docx", "xlsx"]
+    assert api.status_code == 202 and api.get_json()["state"] == "termine", api.get_json()
+    made = client.get(f"/api/v1/documents/{api.get_json()['entry_id']}", headers=token)
+    assert [f["format"] for f in made.get_json()["files"]] == ["pdf", "docx", "xlsx"]
     login(client, "financeur@demo.example")
     entry = _entry("bilan_financier_iml")
     assert client.get(f"/documents/{entry.id}/telecharger.xlsx").status_code == 200

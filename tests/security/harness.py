@@ -36,6 +36,7 @@ def make_app(db_url: str, blob_root: Path, **overrides):
         "SECRET_KEY": "test-secret",
         "HTTPS": False,
         "DEFER_OUTPUTS": False,
+        "JOBS_INLINE": True,
         "CELERY_DATA_FOLDER": str(blob_root.parent / "celery"),
         "TESTING": True,
         "VERIFY_RATE_LIMIT": 10_000,  # the matrix walks the public pages many times

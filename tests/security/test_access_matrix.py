@@ -128,7 +128,9 @@ EXPECTED = {
     # The world's job makes the fiche's DOCX: readable by whoever reads the fiche.
     "jobs.show": only(FICHE_READERS),
     "jobs.state": only(FICHE_READERS),
+    "jobs.file": only({}),  # it makes no file of its own (a preview's job does)
     "api_jobs.job": everyone(401),
+    "api_jobs.file": everyone(401),
     # The team's records: the Plateforme and the administration read them on the household
     # page and do not write them (DOMAIN.md §8.5).
     "path.new_contact": only(PATH_WRITERS),
@@ -152,11 +154,19 @@ EXPECTED = {
     "funding.compare": only({"financeur": 200, "admin": 200}),
     "funding.compare_xlsx": only({"financeur": 200, "admin": 200}),
     "funding.dossier": only({}),  # a draft: no funder sees it
+    # Managing the calls: the administration, and the financeur of the DDETS (a funder of the
+    # world's call).
+    "calls.index": only({"financeur": 200, "admin": 200}),
+    "calls.create": only({"financeur": 200, "admin": 200}),
+    "calls.edit": only({"financeur": 200, "admin": 200}),
+    "api_calls.call": everyone(401),
     "api_applications.calls": everyone(401),
     "api_applications.application": everyone(401),
     "api_applications.verification": everyone(401),
     "api_applications.dossiers": everyone(401),
     "api_applications.compare": everyone(401),
+    # The files past their retention period (DOMAIN.md §8.4): the administration only.
+    "retention.index": only({"admin": 200}),
     # Public verification: no login, no personal data.
     "verify.index": everyone(200),
     "verify.by_code": everyone(200),
@@ -192,7 +202,9 @@ EXPECTED_API = {
     "api_applications.verification": only({"candidat": 200}, anonymous=401),
     "api_applications.dossiers": only({"financeur": 200, "admin": 200}, anonymous=401),
     "api_applications.compare": only({"financeur": 200, "admin": 200}, anonymous=401),
+    "api_calls.call": only({"financeur": 200, "admin": 200}, anonymous=401),
     "api_jobs.job": only(FICHE_READERS, anonymous=401),
+    "api_jobs.file": only({}, anonymous=401),
 }
 
 # Values for path parameters; names of the world's objects are resolved by the fixture.
@@ -311,7 +323,7 @@ def world(seeded_template, tmp_path_factory):
         assert household.team_structure_id == structure_id(app, ROLES["accompagnant"])
         household_id = household.id
         author = session.execute(select(User).where(User.email == ROLES["orienteur"])).scalar_one()
-        job_id = runner.create(DEFERRED_FILES, "entry", entry_id, author).id
+        job_id = runner.create(DEFERRED_FILES, "entry", entry_id, author)[0].id
     yield World(app, {"draft": draft_id, "entry": entry_id, "referral": referral_id,
                       "household": household_id, "job": job_id,
                       **applications_world(app)})

@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     "service.models": 3,  # imports every model for SQLAlchemy's metadata
     "service.documents": 4,
     "service.households.service": 4,
+    "service.households.facts": 4,  # the charter alerts' facts, many households at once
     "service.referrals.service": 4,
     "service.auth.policy": 4,
     "service.auth.session": 4,
@@ -66,6 +67,8 @@ LAYERS: dict[str, int] = {
     "service.applications.schemas": 3,
     "service.applications.budget": 3,  # the budget computed from the sections (pure)
     "service.applications.checklist": 3,  # pure rules over a facts snapshot
+    "service.retention": 4,  # the rules, the nightly flagging, its Celery task
+    "service.retention.models": 3,  # the retention flags table
     "service.uploads": 3,  # checked and cleaned PDFs (child process), their store and rows
     "service.operations": 5,
     "forms": 6,
@@ -75,6 +78,7 @@ LAYERS: dict[str, int] = {
     "service.demo": 6,
     "service.warmup": 6,
     "service.app": 6,
+    "service.attachments": 6,  # an HTTP download, for the pages and the API
 }
 # Exact names only: `service` as a prefix would cover every module of the package.
 EXACT_LAYERS: dict[str, int] = {

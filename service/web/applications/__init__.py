@@ -7,9 +7,10 @@ from flask import Flask
 
 from service.api import api
 from service.api import applications as applications_api
+from service.api import calls as calls_api
 from service.applications.documents import register_kinds
 from service.extensions import csrf
-from service.web.applications import candidate, funder
+from service.web.applications import calls, candidate, funder
 
 
 def init_app(app: Flask) -> None:
@@ -17,8 +18,11 @@ def init_app(app: Flask) -> None:
     register_kinds()
     app.register_blueprint(candidate.bp)
     app.register_blueprint(funder.bp)
+    app.register_blueprint(calls.bp)
     api.register_blueprint(applications_api.blp)
+    api.register_blueprint(calls_api.blp)
     csrf.exempt(applications_api.blp)  # bearer tokens only, as every API blueprint
+    csrf.exempt(calls_api.blp)
 
 
 # The catalogue is read before any app exists (the kind contract tests list it when they are

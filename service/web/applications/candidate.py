@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -28,6 +27,7 @@ from service.applications.models import Application, CallForApplications
 from service.applications.schemas import CHARGE_ACCOUNTS, CONTRIBUTION_ACCOUNTS, PRODUIT_ACCOUNTS
 from service.applications.service import (
     applications_of_structure,
+    call_wording,
     checklist,
     dossier_entry,
     employer_names,
@@ -40,11 +40,12 @@ from service.applications.service import (
 from service.auth import roles as R
 from service.auth.policy import has_role, require
 from service.extensions import db
+from service.jobs.models import FAILED
 from service.operations import applications as ops
 from service.operations.errors import OperationError
 from service.timeutil import today_paris
-from service.web.documents_views import attachment
 from service.web.formdata import apply_list_action, field_labels, form_to_dict
+from service.web.jobs_views import next_page
 from service.web.operation_errors import page_errors
 
 bp = Blueprint("applications", __name__, url_prefix="/candidatures")
@@ -148,7 +149,7 @@ def show(application_id):
         sections=section_statuses(application, result), open=application.call.is_open(),
         dossier=dossier_entry(application), receipt=receipt_entry(application),
         changed=ops.changed_since_submission(application),
-        outcome=ops.published_outcome(application, today_paris()))
+        outcome=ops.published_outcome(application, today_paris()), key=str(uuid.uuid4()))
 
 
 def _section_form(application: Application, section: str) -> type[Form]:
@@ -202,9 +203,15 @@ def section(application_id, section):
 
 
 def _section_page(application, section, title, form, errors, status):
+    wording = call_wording(application.call)
+    for field in form:  # labels and hints that name the call's figures
+        if "{" in field.label.text:
+            field.label.text = field.label.text.format(**wording)
+        if "{" in (field.description or ""):
+            field.description = field.description.format(**wording)
     return render_template("applications/section.html", application=application,
                            section=section, title=title, form=form, errors=errors,
-                           labels=field_labels(form),
+                           labels=field_labels(form), wording=wording,
                            columns=funder_columns(application.call)), status
 
 
@@ -300,23 +307,19 @@ def check(application_id):
                            result=checklist(application), labels=CHECK_LABELS)
 
 
-class Recorder:
-    """Collects the assembly's steps, to show them once it is done."""
-
-    def __init__(self):
-        self.steps: list[str] = []
-
-    def __call__(self, step: int, total: int, message: str) -> None:
-        self.steps.append(f"{step}/{total} – {message}")
-
-
 @bp.route("/<application_id>/apercu", methods=["POST"])
 @login_required
 def preview(application_id):
+    """The assembly of a preview is a job: its page follows the progress, then offers the PDF."""
     application = _application(application_id)
-    pdf = ops.preview(application, current_user, Recorder())
-    return attachment(pdf, "application/pdf",
-                      f"Dossier de candidature – {application.reference} – aperçu.pdf")
+    job = ops.request_preview(application, current_user, _request_key())
+    return redirect(next_page(job))
+
+
+def _request_key() -> str:
+    """The form's one-time key (a double click is one request); a missing one is a new key."""
+    key = request.form.get("idempotency_key", "")[:80]
+    return key or str(uuid.uuid4())
 
 
 @bp.route("/<application_id>/depot", methods=["GET", "POST"])
@@ -327,16 +330,17 @@ def submit(application_id):
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        recorder = Recorder()
         try:
-            ops.submit(application, current_user, request.form.get("idempotency_key", ""),
-                       confirm=request.form.get("confirmation") == "oui", progress=recorder)
+            job = ops.request_submission(application, current_user, _request_key(),
+                                         confirm=request.form.get("confirmation") == "oui")
         except OperationError as error:
             errors, status = page_errors(error, anchor="confirmation")
         else:
-            session["assembly_steps"] = recorder.steps[-20:]
-            flash("Dossier déposé : votre accusé de réception est prêt.", "success")
-            return redirect(url_for("applications.submitted", application_id=application.id))
+            if job.state == FAILED:
+                return redirect(url_for("jobs.show", job_id=job.id))
+            if job.finished:
+                flash("Dossier déposé : votre accusé de réception est prêt.", "success")
+            return redirect(next_page(job))
     return render_template("applications/submit.html", application=application, result=result,
                            open=application.call.is_open(), errors=errors,
                            key=str(uuid.uuid4()),
@@ -350,5 +354,4 @@ def submitted(application_id):
     require(application.submitted)
     return render_template("applications/submitted.html", application=application,
                            dossier=dossier_entry(application),
-                           receipt=receipt_entry(application),
-                           steps=session.pop("assembly_steps", []))
+                           receipt=receipt_entry(application))

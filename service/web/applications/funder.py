@@ -15,6 +15,7 @@ from service.applications.service import (
     dossier_entry,
     receipt_entry,
 )
+from service.attachments import attachment
 from service.auth import roles as R
 from service.auth.policy import has_role, require
 from service.extensions import db
@@ -22,7 +23,6 @@ from service.operations import applications as ops
 from service.operations.errors import OperationError
 from service.registry import audit
 from service.rendering.formatting import date_fr
-from service.web.documents_views import attachment
 from service.web.formdata import field_labels, form_to_dict
 from service.web.operation_errors import page_errors
 

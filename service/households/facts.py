@@ -1,7 +1,6 @@
-"""The charter alerts of many households at once: one query per table, not per household.
-
-The same facts as service.households.service.facts_for reads one household at a time (a test
-compares both on the same records), for the team digest over all the structure's households.
+"""The facts of the charter alerts, read from the records for many households at once: one
+query per table, whatever the number of households. The household page reads one household
+through it, the team's lists and the daily digest read all of a structure's households.
 """
 
 from __future__ import annotations
@@ -21,8 +20,8 @@ from service.registry.models import RegistryEntry, Revocation
 from service.timeutil import today_paris
 
 
-def alerts_by_household(household_ids: list[str]) -> dict[str, list[Alert]]:
-    """{household id: its alerts} for every id given (an empty list when nothing is late)."""
+def facts_by_household(household_ids: list[str]) -> dict[str, Facts]:
+    """{household id: the facts of its alerts} for every id given."""
     if not household_ids:
         return {}
     today = today_paris()
@@ -34,10 +33,16 @@ def alerts_by_household(household_ids: list[str]) -> dict[str, list[Alert]]:
             .where(Contact.household_id.in_(household_ids))):
         contacts[household_id].append(on)
     documents = _charter_documents(household_ids)
-    return {household_id: alerts(_facts(today, supports.get(household_id),
-                                        tenancies.get(household_id), contacts[household_id],
-                                        documents[household_id]))
+    return {household_id: _facts(today, supports.get(household_id),
+                                 tenancies.get(household_id), contacts[household_id],
+                                 documents[household_id])
             for household_id in household_ids}
+
+
+def alerts_by_household(household_ids: list[str]) -> dict[str, list[Alert]]:
+    """{household id: its alerts} for every id given (an empty list when nothing is late)."""
+    return {household_id: alerts(facts)
+            for household_id, facts in facts_by_household(household_ids).items()}
 
 
 def _latest(model, household_ids: list[str], key) -> dict:
