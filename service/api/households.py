@@ -14,6 +14,7 @@ from service.api import errors
 from service.api.auth import require_token
 from service.api.documents import entries_json, entry_json, idempotency_key
 from service.api.spec import kind_parameter
+from service.attachments import attachment
 from service.auth.policy import can_read_series, can_view_household
 from service.auth.policy import require as require_found
 from service.documents import sealing
@@ -24,7 +25,7 @@ from service.extensions import db
 from service.households.models import Household
 from service.households.service import household_alerts
 from service.kinds.base import HOUSEHOLD
-from service.operations import documents
+from service.operations import documents, subject_access
 from service.registry.models import RegistryEntry
 
 blp = Blueprint("api_households", __name__, url_prefix="/api/v1",
@@ -57,6 +58,19 @@ def household_documents(household_id):
             "alertes": [{"code": a.code, "message": a.message,
                          "echeance": a.due.isoformat() if a.due else None}
                         for a in household_alerts(household.id)]}
+
+
+@blp.route("/menages/<household_id>/export-rgpd", methods=["GET"])
+@blp.response(200, content_type="application/zip")
+def export_household(household_id):
+    """Toutes les données d'un ménage (droit d'accès et portabilité, RGPD art. 15 et 20) : une
+    archive ZIP (données JSON, chaque document enregistré, journal des accès). Réservé à
+    l'encadrant de l'équipe qui accompagne le ménage ; l'export est tracé."""
+    try:
+        made = subject_access.export_household(g.api_user, household_id)
+    except OperationError as exc:
+        errors.abort_for(exc)
+    return attachment(made.data, "application/zip", made.filename)
 
 
 @blp.route("/menages/<household_id>/documents/<kind_key>", methods=["POST"], parameters=[

@@ -76,6 +76,12 @@ def can_view_household(user, household) -> bool:
     return has_role(user, *R.TEAM_ROLES) and household.team_structure_id == user.structure_id
 
 
+def can_export_household(user, household) -> bool:
+    """Answer a subject-access request (everything about one household, RGPD art. 15/20):
+    the team lead of the household's accompanying structure, who may read all of it."""
+    return has_role(user, R.ENCADRANT) and household.team_structure_id == user.structure_id
+
+
 def can_view_referral(user, referral) -> bool:
     if has_role(user, R.PLATEFORME, R.ADMIN):
         return True

@@ -26,6 +26,7 @@ from service.web import (
     reports_views,
     retention_views,
     sign_views,
+    subject_access_views,
     team_views,
     verify_views,
 )
@@ -36,7 +37,8 @@ def register_web(app: Flask) -> None:
     proxies.install(app)  # the client's own address, before anything reads it
     for module in (auth_views, account_views, home_views, drafts_views, documents_views,
                    inbox_views, households_views, jobs_views, path_views, reports_views,
-                   retention_views, sign_views, team_views, verify_views):
+                   retention_views, sign_views, subject_access_views, team_views,
+                   verify_views):
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(role_labels=roles.LABELS, format_labels=FORMAT_LABELS,

@@ -179,6 +179,7 @@ EXPECTED = {
     "api_documents.document": everyone(401),
     "api_documents.document_file": everyone(401),
     "api_households.household_documents": everyone(401),
+    "api_households.export_household": everyone(401),
 }
 
 # The same API routes with each account's bearer token (ANON: no Authorization header).
@@ -192,6 +193,8 @@ EXPECTED_API = {
     "api_documents.document_file": only(FICHE_READERS, anonymous=401),
     "api_verification.by_code": everyone(200),
     "api_households.household_documents": only(HOUSEHOLD_TEAM, anonymous=401),
+    # RGPD subject access: the team lead of the household's team only.
+    "api_households.export_household": only({"encadrant": 200}, anonymous=401),
     "api_reporting.bilans": only({}, default=200, anonymous=401),
     "api_reporting.bilan": only({}, anonymous=401),  # a fiche is no bilan
     "api_reporting.bilan_trace": only({}, anonymous=401),
