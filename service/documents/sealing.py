@@ -8,10 +8,12 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from service import faults, kinds
-from service.documents.produce import provenance_meta, render
+from service.documents.produce import APPEND_ATTEMPTS, provenance_meta, render
 from service.documents.signatures import DRAWN, QUALITIES, REFUSED, TYPED, Signature
+from service.errors import Conflict
 from service.extensions import db
 from service.ids import new_id
 from service.registry import audit
@@ -22,6 +24,9 @@ from service.rendering import signing
 from service.rendering.seal_identity import DEMO_ROOT, load_certificates
 from service.rendering.signature_images import load_png_signature, signature_img
 from service.timeutil import utcnow
+
+SEALED_MEANWHILE = ("Une autre version de ce document a été enregistrée pendant la signature : "
+                    "rechargez la page pour voir la version en cours.")
 
 
 @lru_cache(maxsize=4)
@@ -126,11 +131,34 @@ def seal_version(entry: RegistryEntry, user, household_reference: str) -> Regist
     sealed = signing.seal(rendered.pdf, sealer(entry.series.structure),
                           reason=f"{entry.title} signé",
                           location=current_app.config["ORGANISATION_NAME"])
-    signed = append(series=entry.series, kind=entry.kind, title=entry.title,
-                    snapshot=entry.snapshot, snapshot_sha256=entry.snapshot_sha256,
-                    rendered=rendered.replacing("pdf", sealed),
-                    user=user, idempotency_key=f"seal:{entry.id}", entry_id=entry_id,
-                    status=SIGNED, render_meta=meta)
-    audit.record("seal", "document", signed.id, entry.series.household_id, signed_from=entry.id)
-    db.session.commit()
-    return signed
+    files = rendered.replacing("pdf", sealed)
+    source_id, key = entry.id, f"seal:{entry.id}"
+    for attempt in range(APPEND_ATTEMPTS):
+        entry = db.session.get_one(RegistryEntry, source_id)
+        try:
+            signed = append(series=entry.series, kind=entry.kind, title=entry.title,
+                            snapshot=entry.snapshot, snapshot_sha256=entry.snapshot_sha256,
+                            rendered=files, user=user, idempotency_key=key, entry_id=entry_id,
+                            status=SIGNED, render_meta=meta, version=meta["version"])
+            audit.record("seal", "document", signed.id, entry.series.household_id,
+                         signed_from=entry.id)
+            db.session.commit()
+            return signed
+        except IntegrityError:
+            # Another write took this place in the hash chain: append the same sealed file
+            # again at the new head (it does not print the chain: nothing to render or seal
+            # again). A concurrent seal of the same version that won is the answer; another
+            # version registered meanwhile makes this one stale.
+            db.session.rollback()
+            won = db.session.execute(select(RegistryEntry).where(
+                RegistryEntry.idempotency_key == key)).scalar_one_or_none()
+            if won is not None:
+                return won
+            taken = db.session.execute(select(RegistryEntry.id).where(
+                RegistryEntry.series_id == entry.series_id,
+                RegistryEntry.version == meta["version"])).first()
+            if taken is not None:
+                raise Conflict(SEALED_MEANWHILE) from None
+            if attempt == APPEND_ATTEMPTS - 1:
+                raise
+    raise RuntimeError("unreachable")

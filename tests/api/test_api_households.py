@@ -147,3 +147,51 @@ def test_a_household_s_documents_are_listed_in_queries_independent_of_their_numb
     many, more = _statements(api, path, headers)
     assert len(more["documents"]) == len(body["documents"]) + 4
     assert many == few, (few, many)
+
+
+def test_a_seal_that_loses_its_place_in_the_chain_is_appended_again(client, accounts, app,
+                                                                     tmp_path, monkeypatch):
+    """Two writes at once on the hash chain: the seal's append is refused once, then
+    registered at the new head with the same sealed file, sealed and rendered once."""
+    from sqlalchemy.exc import IntegrityError
+
+    from service.documents import sealing
+    from tests.conftest import login
+
+    app.config["SEAL_DIR"] = str(tmp_path / "cachet")
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    api = app.test_client()
+    headers = token_for(accounts["accompagnant@demo.example"])
+    protocol = api.post(f"/api/v1/menages/{household_id}/documents/protocole_crise",
+                        json=sample("protocole_crise"), headers=headers).get_json()
+    for body in ({"nom": "Nadia Ferhat", "qualite": "personne", "methode": "nom_tape"},
+                 {"nom": "Julien Castel", "qualite": "referent", "methode": "nom_tape"}):
+        assert api.post(f"/api/v1/documents/{protocol['id']}/signatures", headers=headers,
+                        json=body).status_code == 201
+    real_append, real_seal = sealing.append, sealing.signing.seal
+    appends, seals = [], []
+
+    def append_then_collide(**kwargs):
+        appends.append(kwargs["entry_id"])
+        entry = real_append(**kwargs)
+        if len(appends) == 1:
+            raise IntegrityError("INSERT INTO registry_entries", {},
+                                 Exception("UNIQUE constraint failed: registry_entries.seq"))
+        return entry
+
+    def counted_seal(*args, **kwargs):
+        seals.append(1)
+        return real_seal(*args, **kwargs)
+
+    monkeypatch.setattr(sealing, "append", append_then_collide)
+    monkeypatch.setattr(sealing.signing, "seal", counted_seal)
+    sealed = api.post(f"/api/v1/documents/{protocol['id']}/sceau", headers=headers)
+    monkeypatch.undo()
+    assert sealed.status_code == 201, sealed.get_data(as_text=True)[:500]
+    assert sealed.get_json()["status"] == "signed" and sealed.get_json()["version"] == 2
+    assert len(appends) == 2 and appends[0] == appends[1] and len(seals) == 1
+    from service.registry.check import run as registry_check
+
+    report = registry_check()
+    assert report.faults == [], report.faults
