@@ -8,6 +8,7 @@ import time
 import pyotp
 from sqlalchemy import select
 
+from service.auth import mfa
 from service.auth.models import User
 from service.extensions import db
 
@@ -28,8 +29,8 @@ def _csrf(html: str) -> str:
 def _secret_of(client, email: str) -> str:
     with client.application.app_context():
         try:
-            return db.session.execute(
-                select(User.totp_secret).where(User.email == email)).scalar_one()
+            return mfa.secret_of(db.session.execute(
+                select(User).where(User.email == email)).scalar_one())
         finally:
             db.session.remove()
 

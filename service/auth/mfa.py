@@ -3,15 +3,26 @@
 Required for the roles of MFA_REQUIRED_ROLES (admin and encadrant by default: they reach every
 account, or a whole team's records), optional for the others. A code is accepted once: the
 time step it belongs to is kept, and an older or equal one is refused.
+
+The TOTP secret is stored encrypted (AES-GCM, a key derived from the application's secret key,
+bound to the user's id): a copy of the database alone does not give anyone's second factor,
+and a secret copied onto another account does not open. Changing the secret key makes every
+enrolled user enrol again.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import os
 import secrets
 from datetime import datetime
 
 import pyotp
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import DateTime, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,6 +48,37 @@ class RecoveryCode(Model):
     code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def _cipher() -> AESGCM:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"documents-logement-dabord totp secrets").derive(
+        str(current_app.config["SECRET_KEY"]).encode())
+    return AESGCM(key)
+
+
+LEGACY_LENGTH = 32  # pyotp's base32 secret; a sealed one is 64 characters
+
+
+def seal_secret(user: User, secret: str) -> str:
+    """The base32 secret (20 bytes) encrypted: nonce + ciphertext + tag, 64 characters."""
+    nonce = os.urandom(12)
+    sealed = _cipher().encrypt(nonce, base64.b32decode(secret), user.id.encode())
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def secret_of(user: User) -> str | None:
+    """The user's TOTP secret in clear, or None (not enrolled, or the key changed)."""
+    stored = user.totp_secret
+    if not stored:
+        return None
+    if len(stored) == LEGACY_LENGTH:  # stored in clear before encryption: sealed at next use
+        return stored
+    try:
+        raw = base64.urlsafe_b64decode(stored.encode())
+        return base64.b32encode(_cipher().decrypt(raw[:12], raw[12:], user.id.encode())).decode()
+    except (ValueError, InvalidTag):
+        return None
 
 
 def required_for(user) -> bool:
@@ -77,7 +119,7 @@ def confirm(user: User, secret: str, code: str) -> list[str] | None:
     step = _step(pyotp.TOTP(secret), _clean(code), None)
     if step is None:
         return None
-    user.totp_secret = secret
+    user.totp_secret = seal_secret(user, secret)
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
     return new_recovery_codes(user)
@@ -101,8 +143,9 @@ def verify(user: User, code: str) -> str | None:
     """Check a TOTP code or a recovery code; returns which one was used ("totp", "recovery")
     or None. Atomic: the same code sent twice at once is accepted once. The caller commits."""
     cleaned = _clean(code)
-    if cleaned.isdigit() and len(cleaned) == 6 and user.totp_secret:
-        step = _step(pyotp.TOTP(user.totp_secret), cleaned, user.totp_last_step)
+    secret = secret_of(user)
+    if cleaned.isdigit() and len(cleaned) == 6 and secret:
+        step = _step(pyotp.TOTP(secret), cleaned, user.totp_last_step)
         if step is None:
             return None
         claimed = db.session.execute(
@@ -110,7 +153,11 @@ def verify(user: User, code: str) -> str | None:
                                | (User.totp_last_step < step))
             .values(totp_last_step=step).execution_options(synchronize_session=False))
         # Session.execute is typed as returning a Result; an UPDATE's is a CursorResult.
-        return "totp" if claimed.rowcount == 1 else None  # type: ignore[attr-defined]
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        if len(user.totp_secret or "") == LEGACY_LENGTH:
+            user.totp_secret = seal_secret(user, secret)
+        return "totp"
     used = db.session.execute(
         update(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                    RecoveryCode.code_sha256 == _digest(cleaned),

@@ -16,6 +16,7 @@ import pyotp
 import pytest
 from sqlalchemy import func, select, update
 
+from service.auth import mfa
 from service.auth.models import ApiToken, Structure, User
 from service.auth.reset import PasswordReset
 from service.registry.models import AuditEvent
@@ -195,7 +196,7 @@ def test_reset_requests_are_limited(app, mails):
 
 def secret_of(app, email: str) -> str | None:
     with ctx(app) as session:
-        return session.execute(select(User.totp_secret).where(User.email == email)).scalar_one()
+        return mfa.secret_of(session.execute(select(User).where(User.email == email)).scalar_one())
 
 
 @pytest.mark.parametrize("email", ["admin@demo.example", "encadrant@demo.example"])
@@ -216,6 +217,29 @@ def test_admin_and_team_lead_must_set_up_a_second_factor(app, email):
     assert right.status_code == 200 and len(codes) == 10
     assert client.get("/compte").status_code == 200
     assert secret_of(app, email) == secret
+    with ctx(app) as session:  # the database holds the secret encrypted, bound to the user
+        stored = session.execute(select(User.totp_secret).where(User.email == email)).scalar_one()
+        other = session.execute(select(User).where(User.email == "orienteur@demo.example")
+                                ).scalar_one()
+        other.totp_secret = stored
+        assert secret not in stored and len(stored) == 64 and mfa.secret_of(other) is None
+
+
+def test_a_secret_stored_in_clear_before_encryption_is_sealed_at_its_next_use(app):
+    secret = _enrolled(app, "admin@demo.example")
+    with ctx(app) as session:
+        session.execute(update(User).where(User.email == "admin@demo.example")
+                        .values(totp_secret=secret))
+        session.commit()
+    totp = pyotp.TOTP(secret)
+    client, response = _code_login(app, "admin@demo.example",
+                                   totp.at(time.time() + totp.interval))
+    assert response.status_code == 302 and client.get("/compte").status_code == 200
+    with ctx(app) as session:
+        stored = session.execute(select(User.totp_secret).where(
+            User.email == "admin@demo.example")).scalar_one()
+    assert stored != secret and len(stored) == 64
+    assert secret_of(app, "admin@demo.example") == secret
 
 
 def _enrolled(app, email: str) -> str:
