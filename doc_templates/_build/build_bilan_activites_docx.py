@@ -27,8 +27,21 @@ def reading(doc):
     run(p, "{{ periode.libelle }}", bold=True)
     run(p, ", comparée à la période précédente ({{ precedente.libelle }}). Chaque chiffre est "
            "calculé à partir des données enregistrées dans le service ; sa définition figure "
-           "en annexe. Les graphiques figurent dans la version PDF du bilan.")
+           "en annexe.")
     note(doc, "{{ note_diffusion }}")
+
+
+CHARTS = (("file_active", "File active par mois (tableau B1M)."),
+          ("mouvements", "Entrées et sorties par mois (tableaux B2E et B2S)."),
+          ("destinations", "Sorties par destination (tableau D3)."))
+
+
+def charts(doc):
+    """The PDF's three charts, as pictures drawn from the same figures."""
+    para(doc, "2. En un coup d'œil", style="Heading 1")
+    for name, caption in CHARTS:
+        para(doc, f"{{{{ graphiques.{name} }}}}", after=0, keep=True)
+        note(doc, caption)
 
 
 def groups(doc):
@@ -54,7 +67,7 @@ def annex(doc):
 def build(out_dir: Path = TEMPLATES_DIR) -> Path:
     """Write bilan_activites.docx into `out_dir` and return its path."""
     doc = standard_document("Bilan d'activités", "{{ structure }}",
-                            (reading, groups, annex),
+                            (reading, charts, groups, annex),
                             header_title="Bilan d'activités {{ periode.libelle }}")
     verification_footer(doc)
     return save_reproducible(doc, out_dir / FILENAME)

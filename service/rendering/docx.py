@@ -30,7 +30,11 @@ def render_docx(templates_dir: str, template: str, context: dict,
 
 
 def _pictures(doc: DocxTemplate, value):
-    """Drawn signatures (an <img> for the HTML) become pictures of the DOCX itself."""
+    """Drawn signatures (an <img> for the HTML) and charts (an <svg>: anything with a
+    `docx_picture()` giving PNG bytes and a width in mm) become pictures of the DOCX itself."""
+    if hasattr(value, "docx_picture"):
+        png, width_mm = value.docx_picture()
+        return InlineImage(doc, io.BytesIO(png), width=Mm(width_mm))
     if isinstance(value, SignatureImage):
         width, height = png_size(value.png)
         size = ({"height": Mm(SIGNATURE_HEIGHT_MM)}

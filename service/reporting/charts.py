@@ -33,7 +33,22 @@ def _figure(height: float = HEIGHT_IN):
     return figure, figure.add_subplot()
 
 
-def _svg(figure, label: str) -> Markup:
+class Chart(Markup):
+    """A chart as SVG markup for the PDF, which the DOCX shows as a picture of the same figure
+    (service.rendering.docx reads `docx_picture`): one drawing, the same numbers in both."""
+
+    figure = None
+    WIDTH_MM = 165.0
+
+    def docx_picture(self) -> tuple[bytes, float]:
+        """(PNG at 200 dpi, width in millimetres)."""
+        out = io.BytesIO()
+        self.figure.savefig(out, format="png", dpi=200, bbox_inches="tight",
+                            metadata={"Software": None})
+        return out.getvalue(), self.WIDTH_MM
+
+
+def _svg(figure, label: str) -> Chart:
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None},
                    bbox_inches="tight")
@@ -41,7 +56,9 @@ def _svg(figure, label: str) -> Markup:
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(label)}" ', 1)
-    return Markup(svg)  # noqa: S704  (drawn by matplotlib from numbers; labels escaped)
+    chart = Chart(svg)  # noqa: S704  (drawn by matplotlib from numbers; labels escaped)
+    chart.figure = figure
+    return chart
 
 
 def _attr(text: str) -> str:
@@ -87,7 +104,7 @@ def columns(label: str, names: Sequence[str], series: Sequence[tuple[str, Sequen
         for x, value in zip(xs, values, strict=True):
             if value:
                 axes.text(x, float(value), _fr(value), ha="center", va="bottom", fontsize=6)
-    axes.set_xticks(range(len(names)), [n[:4] for n in names])
+    axes.set_xticks(range(len(names)), [_month(n) for n in names])
     axes.set_ylim(bottom=0)
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.legend(frameon=False, fontsize=7)
@@ -111,12 +128,24 @@ def curves(label: str, names: Sequence[str], series: Sequence[tuple[str, Sequenc
                 for x, y in points:
                     axes.annotate(_fr(y), (x, y), textcoords="offset points", xytext=(0, 4),
                                   ha="center", fontsize=6)
-    axes.set_xticks(range(len(names)), [n[:4] for n in names])
+    axes.set_xticks(range(len(names)), [_month(n) for n in names])
     axes.set_ylim(bottom=0)
     axes.yaxis.get_major_locator().set_params(integer=True)
     if axes.get_legend_handles_labels()[0]:  # every figure hidden: nothing drawn to name
         axes.legend(frameon=False, fontsize=7)
     return _svg(figure, label)
+
+
+# The usual French abbreviations of the months (« avr. », never « avri »).
+MONTHS = {"janvier": "janv.", "février": "févr.", "mars": "mars", "avril": "avr.",
+          "mai": "mai", "juin": "juin", "juillet": "juil.", "août": "août",
+          "septembre": "sept.", "octobre": "oct.", "novembre": "nov.", "décembre": "déc."}
+
+
+def _month(name: str) -> str:
+    """« novembre 2026 » → « nov. »; a label that is not a month stays as it is."""
+    first = name.split()[0].lower() if name.split() else name
+    return MONTHS.get(first, name)
 
 
 def _fr(value) -> str:

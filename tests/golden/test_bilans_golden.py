@@ -95,3 +95,32 @@ def test_every_xlsx_cell_equals_the_pdf_figure(rendered):
             assert flat(f"{r['label']} {r['enveloppe']} {r['consomme']} {r['reste']}") in printed
             checked += 1
     assert checked >= 8
+
+
+def test_the_docx_shows_the_pdf_s_three_charts_as_pictures():
+    """The charts of the bilan d'activités are drawn once: SVG in the PDF, the same figure as
+    a picture in the DOCX, each followed by the caption the PDF prints."""
+    import zipfile
+
+    from service.rendering.docx import render_docx
+
+    context = context_of("bilan_activites")
+    docx = render_docx(TEMPLATES_DIR, "bilan_activites.docx", context)
+    package = zipfile.ZipFile(io.BytesIO(docx))
+    pictures = [n for n in package.namelist() if n.startswith("word/media/")]
+    assert len(pictures) == 3, package.namelist()
+    assert all(package.read(n).startswith(b"\x89PNG") for n in pictures)
+    document = package.read("word/document.xml").decode()
+    assert document.count("<w:drawing>") == 3
+    for caption in ("File active par mois (tableau B1M).",
+                    "Entrées et sorties par mois (tableaux B2E et B2S).",
+                    "Sorties par destination (tableau D3)."):
+        assert caption in document
+    assert "En un coup d" in document and "graphiques" not in document
+
+
+def test_the_charts_name_the_months_as_french_does():
+    from service.reporting.charts import _month
+
+    assert [_month(m) for m in ("janvier", "avril 2026", "novembre", "décembre", "T1")] == [
+        "janv.", "avr.", "nov.", "déc.", "T1"]
