@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.extensions import Model
+from service.extensions import Model, db
 from service.ids import id_column
+from service.registry.check import keep_blobs
 from service.timeutil import utcnow
 
 DRAWN, TYPED, REFUSED = "dessin", "nom_tape", "refus"
@@ -34,3 +35,13 @@ class Signature(Model):
     refusal_reason: Mapped[str | None] = mapped_column(String(500))
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     recorded_by_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+
+
+def _signature_images():
+    return db.session.execute(
+        select(Signature.image_sha256).where(Signature.image_sha256.is_not(None))).scalars()
+
+
+# A drawn signature's image is kept in the blob store until the version is sealed, and after:
+# never an orphan for `registry check`, never collected by `registry gc`.
+keep_blobs(_signature_images)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,14 @@ from service.extensions import db
 from service.registry.chain import GENESIS, entry_hash, late_file_hash, sha256_json
 from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
+
+# Tables other than the registry's that keep blobs of the same store (a drawn signature's image):
+# each registers a function giving the digests it holds, which are never orphans.
+BLOB_KEEPERS: list[Callable[[], Iterable[str]]] = []
+
+
+def keep_blobs(digests: Callable[[], Iterable[str]]) -> None:
+    BLOB_KEEPERS.append(digests)
 
 
 @dataclass
@@ -72,6 +81,8 @@ def run(grace_seconds: float | None = None) -> Report:
             report.faults.append(f"Ligne modifiée : {label}")
         report.faults.extend(_late_file_faults(entry, label))
         expected_prev = entry.row_hash
+    for keeper in BLOB_KEEPERS:
+        referenced.update(keeper())
     for digest in store.all_digests():
         report.blobs += 1
         if digest not in referenced:

@@ -195,3 +195,30 @@ def test_a_seal_that_loses_its_place_in_the_chain_is_appended_again(client, acco
 
     report = registry_check()
     assert report.faults == [], report.faults
+
+
+def test_a_drawn_signature_s_image_is_never_an_orphan(client, accounts, app, tmp_path):
+    """The image is named by its signature row, not by a registry file: `registry check`
+    counted it as an orphan after 24 h, and `registry gc` deleted what sealing reads."""
+    from service.registry.check import collect_orphans
+    from service.registry.check import run as registry_check
+    from tests.conftest import login
+
+    app.config["SEAL_DIR"] = str(tmp_path / "cachet")
+    login(client, "orienteur@demo.example")
+    household_id = admitted_household(client, accounts, app).id
+    api = app.test_client()
+    headers = token_for(accounts["accompagnant@demo.example"])
+    protocol = api.post(f"/api/v1/menages/{household_id}/documents/protocole_crise",
+                        json=sample("protocole_crise"), headers=headers).get_json()
+    assert api.post(f"/api/v1/documents/{protocol['id']}/signatures", headers=headers, json={
+        "nom": "Nadia Ferhat", "qualite": "personne", "methode": "dessin",
+        "dessin_png_base64": base64.b64encode(drawn_png()).decode()}).status_code == 201
+    report = registry_check(grace_seconds=0)
+    assert report.orphans == [] and report.faults == []
+    assert collect_orphans(grace_seconds=0) == []
+    api.post(f"/api/v1/documents/{protocol['id']}/signatures", headers=headers, json={
+        "nom": "Julien Castel", "qualite": "referent", "methode": "nom_tape"})
+    sealed = api.post(f"/api/v1/documents/{protocol['id']}/sceau", headers=headers)
+    assert sealed.status_code == 201, sealed.get_data(as_text=True)[:300]
+    assert registry_check(grace_seconds=0).orphans == []
