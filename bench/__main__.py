@@ -29,6 +29,8 @@ CASES = {  # name → module; run in this order
     "profile": "bench.case_profile",
     "queue": "bench.case_queue",
     "bilans": "bench.case_bilans",
+    "dossier": "bench.case_dossier",
+    "lists": "bench.case_lists",
     "pending": "bench.case_pending",
 }
 

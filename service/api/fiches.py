@@ -6,13 +6,14 @@ from flask import g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from service import kinds
-from service.api import errors
+from service.api import errors, pagination
 from service.api.auth import require_token
-from service.api.documents import entry_json, idempotency_key
+from service.api.documents import entries_json, entry_json, idempotency_key
 from service.api.schemas import (
     DraftCreateSchema,
     DraftSchema,
@@ -28,7 +29,7 @@ from service.errors import OperationError
 from service.extensions import db
 from service.operations import documents
 from service.referrals.models import STATUSES, Referral
-from service.referrals.service import latest_entry
+from service.referrals.service import latest_entries, latest_entry
 from service.registry import audit
 
 blp = Blueprint("api_fiches", __name__, url_prefix="/api/v1",
@@ -37,21 +38,22 @@ blp.before_request(require_token)
 errors.register(blp)
 # This API is the fiche de lien's own (« /fiches »); every other mechanism is generic.
 FICHE = kinds.FICHE_DE_LIEN
-# The list, a page at a time.
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
 
 
-def _summary_json(referral) -> dict:
-    """A fiche as the list shows it: its state and current version, not its answers."""
-    return {
+def _summaries_json(referrals: list[Referral]) -> list[dict]:
+    """Fiches as the list shows them: their state and current version, not their answers;
+    the same few statements whatever the number of fiches (their latest versions, their
+    files, jobs and households are read for all of them at once)."""
+    latest = latest_entries([r.series_id for r in referrals])
+    entries = dict(zip(latest, entries_json(latest.values()), strict=True))
+    return [{
         "id": referral.id, "status": referral.status, "status_label": STATUSES[referral.status],
         "decision_reason": referral.decision_reason, "decided_at": referral.decided_at,
         "received_at": referral.received_at,
         "household_reference": referral.household.reference if referral.household else None,
-        "latest": entry_json(latest_entry(referral.series_id)),
+        "latest": entries.get(referral.series_id),
         "url": url_for("api_fiches.Fiche", referral_id=referral.id),
-    }
+    } for referral in referrals]
 
 
 def _referral_json(referral) -> dict:
@@ -117,29 +119,35 @@ def _clean_sections(data: dict) -> dict:
 
 @blp.route("/fiches")
 class Fiches(MethodView):
-    @blp.response(200, ReferralSummarySchema(many=True))
-    @blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-    def get(self, pagination_parameters):
+    @blp.arguments(pagination.PageArguments, location="query")
+    @blp.response(200, ReferralSummarySchema(many=True), headers=pagination.HEADERS)
+    def get(self, args):
         """Fiches envoyées par ma structure (ou toutes, pour la Plateforme), les plus récentes
-        d'abord, par pages (`page`, `page_size` ; en-tête X-Pagination).
+        d'abord, par pages (`page`, `per_page` : 50 par défaut, 200 au plus) ; le total et
+        les numéros de pages dans l'en-tête X-Pagination, les liens dans l'en-tête Link.
 
         La liste ne contient pas les réponses : ouvrir une fiche (GET /fiches/{id}) les
-        donne, et cette lecture est tracée.
+        donne, et cette lecture est tracée. La consultation de la liste est tracée aussi,
+        en une seule entrée (le nombre de fiches et leurs identifiants).
         """
         user = g.api_user
-        query = select(Referral).order_by(Referral.received_at.desc(), Referral.id)
-        # Filter in SQL: filtering after LIMIT hid a structure's own fiches behind the 500
-        # most recent fiches of the others.
+        query = (select(Referral).options(selectinload(Referral.household))
+                 .order_by(Referral.received_at.desc(), Referral.id.desc()))
+        # Filter in SQL, before the page is cut: the page holds what the caller may see
+        # (the rule of can_view_referral: an orienteur, their structure's fiches).
         if has_role(user, R.ORIENTEUR):
             query = query.where(Referral.structure_id == user.structure_id)
         elif not has_role(user, R.PLATEFORME, R.ADMIN):
-            pagination_parameters.item_count = 0
-            return []
-        pagination_parameters.item_count = db.session.execute(
-            select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-        rows = db.session.execute(query.offset(pagination_parameters.first_item)
-                                  .limit(pagination_parameters.page_size)).scalars()
-        return [_summary_json(r) for r in rows if can_view_referral(user, r)]
+            return [], pagination.empty(args).headers()
+        page = pagination.paginate(query, args, key=Referral.id)
+        shown = [r for r in page.items if can_view_referral(user, r)]  # no query: a rule
+        body = _summaries_json(shown)
+        # One event for the list read, written after the rows are read (a commit expires
+        # them); the ids say which fiches were listed, not their answers (not listed).
+        audit.record("list", "referral", None, None, user=user, page=page.number,
+                     count=len(shown), total=page.total, ids=[r.id for r in shown])
+        db.session.commit()
+        return body, page.headers()
 
     @blp.arguments(FICHE.schema, location="json")
     @blp.response(201, ReferralSchema)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from service import kinds
-from service.api import errors
+from service.api import errors, pagination
 from service.api.auth import require_token
 from service.api.documents import entries_json, entry_json, idempotency_key
 from service.api.spec import kind_parameter
@@ -19,7 +19,7 @@ from service.auth.policy import can_read_series, can_view_household
 from service.auth.policy import require as require_found
 from service.documents import sealing
 from service.documents.models import DocumentSeries
-from service.documents.subjects import subject_of
+from service.documents.subjects import subjects_of
 from service.errors import OperationError
 from service.extensions import db
 from service.households.models import Household
@@ -42,22 +42,29 @@ def _household(household_id: str) -> Household:
 
 
 @blp.route("/menages/<household_id>/documents", methods=["GET"])
-@blp.response(200)
-def household_documents(household_id):
-    """Every version the caller may read, newest first, and the charter alerts."""
+@blp.arguments(pagination.PageArguments, location="query")
+@blp.response(200, headers=pagination.HEADERS)
+def household_documents(args, household_id):
+    """Every version the caller may read, newest first, by pages (`page`, `per_page` : 50 par
+    défaut, 200 au plus ; `total` et `links` dans la réponse, en-têtes X-Pagination et Link),
+    and the charter alerts."""
     household = _household(household_id)
-    entries = db.session.execute(
-        select(RegistryEntry).join(DocumentSeries, DocumentSeries.id == RegistryEntry.series_id)
-        .where(DocumentSeries.household_id == household.id)
-        .options(selectinload(RegistryEntry.series), selectinload(RegistryEntry.files))
-        .order_by(RegistryEntry.created_at.desc())).scalars().all()
-    subjects = {e.series_id: subject_of(e.series) for e in entries}  # one per series
-    readable = [e for e in entries if can_read_series(g.api_user, e.series, subjects[e.series_id])]
+    series = db.session.execute(
+        select(DocumentSeries).where(DocumentSeries.household_id == household.id)).scalars().all()
+    subjects = subjects_of(list(series))
+    readable = [s.id for s in series if can_read_series(g.api_user, s, subjects[s.id])]
+    page = pagination.paginate(
+        select(RegistryEntry).where(RegistryEntry.series_id.in_(readable))
+        .options(selectinload(RegistryEntry.files))
+        .order_by(RegistryEntry.created_at.desc(), RegistryEntry.seq.desc()), args,
+        key=RegistryEntry.id)
     return {"reference": household.reference,
-            "documents": entries_json(readable),
+            "documents": entries_json(page.items),
+            "total": page.total, "page": page.number, "per_page": page.per_page,
+            "links": page.links(),
             "alertes": [{"code": a.code, "message": a.message,
                          "echeance": a.due.isoformat() if a.due else None}
-                        for a in household_alerts(household.id)]}
+                        for a in household_alerts(household.id)]}, page.headers()
 
 
 @blp.route("/menages/<household_id>/export-rgpd", methods=["GET"])

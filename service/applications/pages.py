@@ -10,8 +10,11 @@ from pypdf.generic import (
     DictionaryObject,
     EncodedStreamObject,
     FloatObject,
+    IndirectObject,
     NameObject,
 )
+
+from service.applications.stamp import content_parts, save_state
 
 MM = 72 / 25.4
 # Where an uploaded page is drawn on its A4 sheet: above the 27 mm footer, 8 mm side margins.
@@ -65,8 +68,9 @@ def _content(page) -> bytes:
     return b"\n".join(s.get_object().get_data() for s in streams)
 
 
-def draw_page(writer: PdfWriter, target, source) -> None:
-    """Draw `source` (a page of an uploaded file) onto `target` (its empty page)."""
+def draw_page(writer: PdfWriter, target, source, opening: IndirectObject | None = None) -> None:
+    """Draw `source` (a page of an uploaded file) onto `target` (its empty page); `opening` is
+    the writer's `stamp.save_state` stream (made here if not given)."""
     box = [float(v) for v in source.cropbox]
     form = _content_form(source)
     resources = source.get("/Resources")
@@ -90,12 +94,8 @@ def draw_page(writer: PdfWriter, target, source) -> None:
     numbers = " ".join(f"{v:.4f}" for v in matrix)
     drawing = (f"q {numbers} cm {name} Do Q\n"
                f"q 0.55 G 0.5 w {x:.2f} {y:.2f} {w:.2f} {h:.2f} re S Q\n").encode()
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
+    after = DecodedStreamObject()
     after.set_data(b"\nQ\n" + drawing)
-    existing = target.get("/Contents")
-    existing = existing.get_object() if existing is not None else None
-    parts = list(existing) if isinstance(existing, ArrayObject) else (
-        [target["/Contents"]] if existing is not None else [])
     target[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(before), *parts, writer._add_object(after)])
+        [opening or save_state(writer), *content_parts(writer, target),
+         writer._add_object(after)])

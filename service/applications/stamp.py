@@ -21,6 +21,7 @@ from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     NumberObject,
 )
@@ -155,8 +156,18 @@ def footer_ops(font: Font, width: float, number: int, total: int,
     return ("q\n" + "\n".join(ops) + "\nQ\n").encode("latin-1")
 
 
-def stamp(writer: PdfWriter, page, font_ref, content: bytes) -> None:
-    """Add `content` (drawn with the stamp font) on top of the page, its state isolated."""
+def save_state(writer: PdfWriter) -> IndirectObject:
+    """A content stream holding « q » alone: what opens a page's own content before a drawing
+    is added after it. One such stream serves every page of a writer."""
+    stream = DecodedStreamObject()
+    stream.set_data(b"q\n")
+    return writer._add_object(stream)
+
+
+def stamp(writer: PdfWriter, page, font_ref, content: bytes,
+          opening: IndirectObject | None = None) -> None:
+    """Add `content` (drawn with the stamp font) on top of the page, its state isolated;
+    `opening` is the writer's `save_state` stream (made here if not given)."""
     resources = page.get("/Resources")
     own = DictionaryObject(resources.get_object()) if resources is not None else (
         DictionaryObject())
@@ -165,12 +176,21 @@ def stamp(writer: PdfWriter, page, font_ref, content: bytes) -> None:
     fonts[NameObject(NAME)] = font_ref
     own[NameObject("/Font")] = fonts
     page[NameObject("/Resources")] = own
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
+    after = DecodedStreamObject()
     after.set_data(b"\nQ\n" + content)
-    existing = page.get("/Contents")
-    existing = existing.get_object() if existing is not None else None
-    parts = list(existing) if isinstance(existing, ArrayObject) else (
-        [page["/Contents"]] if existing is not None else [])
     page[NameObject("/Contents")] = ArrayObject(
-        [writer._add_object(before), *parts, writer._add_object(after)])
+        [opening or save_state(writer), *content_parts(writer, page),
+         writer._add_object(after)])
+
+
+def content_parts(writer: PdfWriter, page) -> list:
+    """References to the page's content streams, for a new /Contents array: a stream is never
+    put in the array itself (the page's `page["/Contents"]` is the resolved stream, and a
+    direct stream is no valid PDF object: strict readers drop the whole page)."""
+    contents = page.get("/Contents")  # as the page holds it: a reference
+    if contents is None:
+        return []
+    resolved = contents.get_object()
+    if isinstance(resolved, ArrayObject):
+        return list(resolved)
+    return [contents if isinstance(contents, IndirectObject) else writer._add_object(contents)]

@@ -83,9 +83,38 @@ def period_subject(period: Period, structure_id: str) -> Subject:
 
 def subject_of(series: DocumentSeries) -> Subject:
     household = db.session.get(Household, series.household_id) if series.household_id else None
+    referral = db.session.execute(
+        select(Referral).where(Referral.series_id == series.id)).scalar_one_or_none() \
+        if series.subject_type == REFERRAL else None
+    application = db.session.get(Application, series.subject_id) \
+        if series.subject_type == APPLICATION and series.subject_id else None
+    return _subject(series, household, referral, application)
+
+
+def subjects_of(series: list[DocumentSeries]) -> dict[str, Subject]:
+    """{series id: what it is about} for many series, as `subject_of` says it, with one
+    statement per table (households, referrals, applications) whatever their number."""
+    household_ids = {s.household_id for s in series if s.household_id}
+    households = {h.id: h for h in db.session.execute(
+        select(Household).where(Household.id.in_(household_ids))).scalars()} \
+        if household_ids else {}
+    referral_series = [s.id for s in series if s.subject_type == REFERRAL]
+    referrals = {r.series_id: r for r in db.session.execute(
+        select(Referral).where(Referral.series_id.in_(referral_series))).scalars()} \
+        if referral_series else {}
+    application_ids = {s.subject_id for s in series
+                       if s.subject_type == APPLICATION and s.subject_id}
+    applications = {a.id: a for a in db.session.execute(
+        select(Application).where(Application.id.in_(application_ids))).scalars()} \
+        if application_ids else {}
+    return {s.id: _subject(s, households.get(s.household_id) if s.household_id else None,
+                           referrals.get(s.id), applications.get(s.subject_id or ""))
+            for s in series}
+
+
+def _subject(series: DocumentSeries, household: Household | None, referral: Referral | None,
+             application: Application | None) -> Subject:
     if series.subject_type == REFERRAL:
-        referral = db.session.execute(
-            select(Referral).where(Referral.series_id == series.id)).scalar_one_or_none()
         return Subject(REFERRAL, referral.id if referral else None, household=household,
                        referral=referral)
     if series.subject_type == PERIOD and series.subject_id:
@@ -93,7 +122,7 @@ def subject_of(series: DocumentSeries) -> Subject:
                        structure_id=series.structure_id)
     if series.subject_type == APPLICATION and series.subject_id:
         return Subject(APPLICATION, series.subject_id, structure_id=series.structure_id,
-                       application=db.session.get(Application, series.subject_id))
+                       application=application)
     return Subject(series.subject_type, series.subject_id, household=household,
                    structure_id=series.structure_id)
 

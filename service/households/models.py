@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import Model
@@ -14,7 +14,13 @@ from service.timeutil import utcnow
 
 class Household(Model):
     __tablename__ = "households"
-    __table_args__ = (UniqueConstraint("year", "number"),)
+    __table_args__ = (
+        UniqueConstraint("year", "number"),
+        # « Ménages accompagnés », most recent first: every household, a team's (0016).
+        Index("ix_households_created_at_id", "created_at", "id"),
+        Index("ix_households_team_structure_id_created_at_id", "team_structure_id",
+              "created_at", "id"),
+    )
     id: Mapped[str] = id_column()
     # Pseudonymous reference shown everywhere instead of names: BA-2026-0042.
     reference: Mapped[str] = mapped_column(String(20), unique=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from service.auth import roles as R
 from service.auth.models import User
@@ -43,6 +44,7 @@ def path_summary(household_id: str) -> dict:
         .order_by(Contact.on.desc()).limit(10)).scalars().all()
     members = db.session.execute(
         select(TeamMember).where(TeamMember.household_id == household_id)
+        .options(selectinload(TeamMember.user))  # the page names them: not one query each
         .order_by(TeamMember.coordinating.desc(), TeamMember.since)).scalars().all()
     return {"support": support, "tenancy": tenancy, "contacts": contacts, "team": members}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.extensions import Model
@@ -33,6 +33,12 @@ REFUSAL_REASONS = {
 
 class Referral(Model):
     __tablename__ = "referrals"
+    __table_args__ = (
+        # The lists of fiches, most recent first: all, a structure's, a status' (0016).
+        Index("ix_referrals_received_at_id", "received_at", "id"),
+        Index("ix_referrals_structure_id_received_at_id", "structure_id", "received_at", "id"),
+        Index("ix_referrals_status_received_at_id", "status", "received_at", "id"),
+    )
     id: Mapped[str] = id_column()
     series_id: Mapped[str] = mapped_column(ForeignKey("document_series.id"), unique=True)
     structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"), index=True)

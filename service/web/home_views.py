@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from kombu import Connection
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from service import kinds
 from service.auth import roles as R
@@ -19,7 +20,7 @@ from service.jobs import heartbeat
 from service.jobs.celery_app import broker_settings
 from service.kinds.base import REFERRAL
 from service.referrals.models import STATUSES, Referral
-from service.referrals.service import latest_entry
+from service.referrals.service import latest_entries
 from service.registry.store import blob_store
 from service.timeutil import utcnow
 from service.web.pagination import paginate
@@ -56,12 +57,15 @@ def my_fiches():
         select(Draft).where(Draft.structure_id == current_user.structure_id,
                             Draft.kind.in_([k.key for k in kinds.with_subject(REFERRAL)]),
                             Draft.status == DRAFT)
-        .order_by(Draft.updated_at.desc())
+        .options(selectinload(Draft.author)).order_by(Draft.updated_at.desc())
     ).scalars().all()
+    # One statement per table whatever the number of fiches shown: the page, its households,
+    # the latest versions and their files.
     page = paginate(select(Referral).where(Referral.structure_id == current_user.structure_id)
-                    .order_by(Referral.received_at.desc(), Referral.id))
+                    .options(selectinload(Referral.household))
+                    .order_by(Referral.received_at.desc(), Referral.id.desc()), key=Referral.id)
     referrals = page.items
-    latest = {r.series_id: latest_entry(r.series_id) for r in referrals}
+    latest = latest_entries([r.series_id for r in referrals])
     return render_template("home/my_fiches.html", drafts=drafts, referrals=referrals,
                            latest=latest, statuses=STATUSES, startable=startable, page=page)
 

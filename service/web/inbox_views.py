@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from forms.decision import DecisionForm
 from service import kinds
@@ -41,7 +42,10 @@ def index():
     status = request.args.get("statut", "")
     structure_id = request.args.get("structure", "")
     start, end = _day(request.args.get("du")), _day(request.args.get("au"))
-    query = select(Referral).order_by(Referral.received_at.desc())
+    # One statement per table whatever the number of fiches shown (structures, households).
+    query = (select(Referral).options(selectinload(Referral.structure),
+                                      selectinload(Referral.household))
+             .order_by(Referral.received_at.desc(), Referral.id.desc()))
     if status in STATUSES:
         query = query.where(Referral.status == status)
     if structure_id:
@@ -51,7 +55,7 @@ def index():
     if end:
         query = query.where(
             Referral.received_at < datetime.combine(end + timedelta(days=1), time(), PARIS))
-    page = paginate(query.order_by(Referral.id))
+    page = paginate(query, key=Referral.id)
     referrals = page.items
     structures = db.session.execute(
         select(Structure).where(Structure.kind == "orienteur").order_by(Structure.name)

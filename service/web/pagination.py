@@ -1,4 +1,5 @@
-"""Lists shown a page at a time (« Mes fiches », the Plateforme's inbox): `?page=N`."""
+"""Lists shown a page at a time (« Mes fiches », the Plateforme's inbox, « Ménages
+accompagnés »…): `?page=N`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from flask import request, url_for
 from sqlalchemy import Select, func, select
 
+from service.api.pagination import page_rows
 from service.extensions import db
 
 PER_PAGE = 50
@@ -39,13 +41,24 @@ class Page:
         return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def paginate(query: Select, per_page: int = PER_PAGE) -> Page:
+def paginate(query: Select, per_page: int = PER_PAGE, key: Any = None) -> Page:
     """One page of `query` (ordered by the caller), from the request's `page` argument; a page
-    past the end shows the last one."""
+    past the end shows the last one. With `key` (the listed table's primary key), the page's
+    keys are found first, in the index alone, and only its rows are read: a far page costs
+    about what the first one does."""
     total = db.session.execute(
         select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     pages = max(1, -(-total // per_page))
     number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     items = list(db.session.execute(
-        query.offset((number - 1) * per_page).limit(per_page)).scalars())
+        page_rows(query, (number - 1) * per_page, per_page, key)).scalars())
     return Page(items, number, per_page, total)
+
+
+def paginate_list(items: list, per_page: int = PER_PAGE) -> Page:
+    """One page of a list already computed (rows chosen after a computation over all of them),
+    from the request's `page` argument; a page past the end shows the last one."""
+    pages = max(1, -(-len(items) // per_page))
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    start = (number - 1) * per_page
+    return Page(items[start:start + per_page], number, per_page, len(items))

@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, NumberObject
+from pypdf.generic import IndirectObject, NameObject, NumberObject
 
 from service.applications.archive import dossier_zip
 from service.applications.assembly import dossier_context, render_dossier
@@ -150,3 +150,39 @@ def test_an_active_object_in_the_assembled_file_is_found_before_writing():
     writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
         {NameObject("/S"): NameObject("/JavaScript")})
     assert active_names(writer) == {"/OpenAction", "/JavaScript"}
+
+
+def test_the_pages_keep_their_tags_and_reference_their_content_streams(assembled):
+    """The laid-out part's objects are carried over without being parsed: its structure tree
+    still points at the pages it tags, and every content stream is an indirect object."""
+    _, pdf, _ = assembled
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = {page.indirect_reference.idnum for page in reader.pages}
+    tagged = set()
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"].raw_get("/K")]
+    while stack:
+        item = stack.pop()
+        item = item.get_object()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif hasattr(item, "get") and item.get("/Type") == "/StructElem":
+            if "/Pg" in item:
+                tagged.add(item.raw_get("/Pg").idnum)
+            if "/K" in item:
+                stack.append(item.raw_get("/K"))
+    assert tagged and tagged <= pages  # the cover, the table of contents, the generated pieces
+    for page in reader.pages:
+        contents = page.raw_get("/Contents")
+        parts = contents.get_object() if isinstance(contents, IndirectObject) else contents
+        assert all(isinstance(part, IndirectObject) for part in parts)
+
+
+def test_an_active_object_kept_verbatim_is_found_too():
+    from service.applications.assembly import Verbatim, active_names
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer._add_object(Verbatim(b"<< /Type /StructElem /S /P /Alt (le code /JS en exemple) >>"))
+    assert active_names(writer) == set()  # a string is no name
+    writer._add_object(Verbatim(b"<< /A << /S /Java#53cript >> >>"))
+    assert active_names(writer) == {"/JavaScript"}

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from service.documents.models import DocumentSeries
 from service.ids import new_id
 from service.referrals.models import Referral
-from service.referrals.service import latest_entry
+from service.referrals.service import latest_entries
 from service.registry.models import AuditEvent, RegistryEntry
 from tests.security.harness import (
     bearer,
@@ -66,12 +66,13 @@ def many(app):
 
 
 def _any_latest(app):
-    """The extra referrals have no registered version: the list shows the real one's."""
+    """The extra referrals have no registered version: the lists show the real one's."""
     with ctx(app) as session:
         series_id = session.execute(select(RegistryEntry.series_id)).scalar_one()
 
-    def latest(_series_id):
-        return latest_entry(series_id)
+    def latest(series_ids):
+        entry = latest_entries([series_id])[series_id]
+        return dict.fromkeys(series_ids, entry)
 
     return latest
 
@@ -84,7 +85,7 @@ def audit_rows(app) -> int:
 
 def test_the_api_list_is_paginated_and_writes_no_reading(app, many, monkeypatch):
     first, token = many
-    monkeypatch.setattr("service.api.fiches.latest_entry", _any_latest(app))
+    monkeypatch.setattr("service.api.fiches.latest_entries", _any_latest(app))
     before = audit_rows(app)
     page_1 = app.test_client().get(f"{API}/fiches", headers=token)
     assert page_1.status_code == 200
@@ -108,7 +109,7 @@ def test_the_api_list_is_paginated_and_writes_no_reading(app, many, monkeypatch)
 @pytest.mark.parametrize("email, path", [("orienteur@demo.example", "/fiches"),
                                          ("plateforme@demo.example", "/plateforme/fiches")])
 def test_the_web_lists_are_paginated(app, many, monkeypatch, email, path):
-    monkeypatch.setattr("service.web.home_views.latest_entry", _any_latest(app))
+    monkeypatch.setattr("service.web.home_views.latest_entries", _any_latest(app))
     client = web_login(app, email)
     before = audit_rows(app)
     first = html.unescape(client.get(path).get_data(as_text=True))
