@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service import kinds
 from service.documents.models import DocumentSeries
 from service.extensions import db
-from service.households.alerts import Alert, Facts, alerts
+from service.households.alerts import Alert, Facts, alerts, contact_window
 from service.households.path import Contact, SupportPeriod, Tenancy
 from service.kinds.base import HOUSEHOLD
 from service.registry.models import RegistryEntry, Revocation
@@ -28,9 +28,11 @@ def facts_by_household(household_ids: list[str]) -> dict[str, Facts]:
     supports = _latest(SupportPeriod, household_ids, lambda s: s.start)
     tenancies = _latest(Tenancy, household_ids, lambda t: t.entry_date)
     contacts: dict[str, list[date]] = defaultdict(list)
+    # The alerts count the contacts of the last 30 days only: older ones are not read.
     for household_id, on in db.session.execute(
             select(Contact.household_id, Contact.on)
-            .where(Contact.household_id.in_(household_ids))):
+            .where(Contact.household_id.in_(household_ids),
+                   Contact.on >= contact_window(today), Contact.on <= today)):
         contacts[household_id].append(on)
     documents = _charter_documents(household_ids)
     return {household_id: _facts(today, supports.get(household_id),
@@ -64,15 +66,23 @@ def _charter_documents(household_ids: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = defaultdict(dict)
     if not charter_kinds:
         return found
-    current: dict[tuple[str, str], RegistryEntry] = {}
-    rows = db.session.execute(
-        select(RegistryEntry, DocumentSeries.household_id)
+    # The latest version of each household's document of each kind, chosen by the database
+    # (a window function): every earlier version stays unread, whatever the history.
+    ranked = (
+        select(RegistryEntry.id.label("id"), DocumentSeries.household_id.label("household_id"),
+               func.row_number().over(
+                   partition_by=(DocumentSeries.household_id, RegistryEntry.kind),
+                   order_by=(RegistryEntry.created_at.desc(), RegistryEntry.seq.desc()))
+               .label("rank"))
         .join(DocumentSeries, DocumentSeries.id == RegistryEntry.series_id)
         .where(DocumentSeries.household_id.in_(household_ids),
                RegistryEntry.kind.in_([k.key for k in charter_kinds]))
-        .order_by(RegistryEntry.created_at.desc())).all()
-    for entry, household_id in rows:
-        current.setdefault((household_id, entry.kind), entry)
+        .subquery())
+    current: dict[tuple[str, str], RegistryEntry] = {
+        (household_id, entry.kind): entry
+        for entry, household_id in db.session.execute(
+            select(RegistryEntry, ranked.c.household_id)
+            .join(ranked, ranked.c.id == RegistryEntry.id).where(ranked.c.rank == 1))}
     revoked = set(db.session.execute(
         select(Revocation.entry_id).where(
             Revocation.entry_id.in_([e.id for e in current.values()]))).scalars())

@@ -122,15 +122,16 @@ def export_household(user, household_id: str) -> Export:
         raise NotFound()
     referrals = _rows(Referral, household_id=household.id)
     entries = _documents(household.id, [r.series_id for r in referrals])
-    data = {
+    data: dict = {
         "menage": _row(household),
         "membres": [_row(p) for p in _rows(Person, household_id=household.id)],
         **{name: [_row(r) for r in _rows(model, household_id=household.id)]
            for name, model in PATH_RECORDS},
         "fiches_de_lien": [{**_row(r), "decisions": [
             _row(d) for d in _rows(ReferralDecision, referral_id=r.id)]} for r in referrals],
-        "documents": [],
     }
+    documents: list[dict] = []
+    data["documents"] = documents
     store = blob_store()
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
@@ -142,7 +143,7 @@ def export_household(user, household_id: str) -> Export:
                 zipped.writestr(name, b"".join(open_verified(store, stored).chunks))
                 files.append({"fichier": name, "format": stored.format,
                               "sha256": stored.sha256, "taille": stored.size})
-            data["documents"].append({
+            documents.append({
                 **_row(entry, leave=("render_meta",)), "fichiers": files,
                 "signatures": [_row(s, leave=("image_sha256",))
                                for s in _rows(Signature, entry_id=entry.id)]})
