@@ -51,7 +51,7 @@ def _summaries_json(referrals: list[Referral]) -> list[dict]:
         "decision_reason": referral.decision_reason, "decided_at": referral.decided_at,
         "received_at": referral.received_at,
         "household_reference": referral.household.reference if referral.household else None,
-        "latest": entries.get(referral.series_id),
+        "version": referral.version_id, "latest": entries.get(referral.series_id),
         "url": url_for("api_fiches.Fiche", referral_id=referral.id),
     } for referral in referrals]
 
@@ -62,7 +62,7 @@ def _referral_json(referral) -> dict:
         "id": referral.id, "status": referral.status, "status_label": STATUSES[referral.status],
         "decision_reason": referral.decision_reason, "decided_at": referral.decided_at,
         "household_reference": referral.household.reference if referral.household else None,
-        "latest": entry_json(entry), "snapshot": entry.snapshot,
+        "version": referral.version_id, "latest": entry_json(entry), "snapshot": entry.snapshot,
     }
 
 

@@ -68,6 +68,8 @@ class ReferralSummarySchema(Schema):
     decided_at = UtcDateTime(allow_none=True)
     received_at = UtcDateTime()
     household_reference = fields.String(allow_none=True)
+    version = fields.Integer(metadata={
+        "description": "Version de la fiche à renvoyer avec une décision (409 si elle a changé)"})
     latest = fields.Nested(EntrySchema)
     url = fields.String()
 
@@ -79,5 +81,7 @@ class ReferralSchema(Schema):
     decision_reason = fields.String(allow_none=True)
     decided_at = UtcDateTime(allow_none=True)
     household_reference = fields.String(allow_none=True)
+    version = fields.Integer(metadata={
+        "description": "Version de la fiche à renvoyer avec une décision (409 si elle a changé)"})
     latest = fields.Nested(EntrySchema)
     snapshot = fields.Dict()

@@ -350,6 +350,11 @@ def test_the_api_now_records_what_only_the_web_could(world):
 def test_a_decision_through_the_api_then_a_stale_one(world):
     referral_id = world.ids["spare_referral"]
     version = world.version(referral_id)
+    # The client reads the version to send from the fiche itself and from the list.
+    read = world.call_api(PLATEFORME, "GET", f"/api/v1/fiches/{referral_id}", {})
+    assert read.status_code == 200 and read.get_json()["version"] == version
+    listed = world.call_api(PLATEFORME, "GET", "/api/v1/fiches", {}).get_json()
+    assert version in [f["version"] for f in listed if f["id"] == referral_id]
     decided = world.call_api(PLATEFORME, "POST", f"/api/v1/fiches/{referral_id}/decision", {
         "decision": "admis", "team_structure_id": "<team_structure>", "version": version,
         "comment": "Logement T2 proposé."})
