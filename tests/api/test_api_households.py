@@ -149,13 +149,9 @@ def test_a_household_s_documents_are_listed_in_queries_independent_of_their_numb
     assert many == few, (few, many)
 
 
-def test_a_seal_that_loses_its_place_in_the_chain_is_appended_again(client, accounts, app,
-                                                                     tmp_path, monkeypatch):
-    """Two writes at once on the hash chain: the seal's append is refused once, then
-    registered at the new head with the same sealed file, sealed and rendered once."""
-    from sqlalchemy.exc import IntegrityError
-
-    from service.documents import sealing
+def _protocol_to_sign(client, accounts, app, tmp_path) -> tuple:
+    """An admitted household's protocole de crise, registered and waiting for signatures:
+    (API client, the accompanying worker's token headers, the version's JSON)."""
     from tests.conftest import login
 
     app.config["SEAL_DIR"] = str(tmp_path / "cachet")
@@ -165,6 +161,18 @@ def test_a_seal_that_loses_its_place_in_the_chain_is_appended_again(client, acco
     headers = token_for(accounts["accompagnant@demo.example"])
     protocol = api.post(f"/api/v1/menages/{household_id}/documents/protocole_crise",
                         json=sample("protocole_crise"), headers=headers).get_json()
+    return api, headers, protocol
+
+
+def test_a_seal_that_loses_its_place_in_the_chain_is_appended_again(client, accounts, app,
+                                                                     tmp_path, monkeypatch):
+    """Two writes at once on the hash chain: the seal's append is refused once, then
+    registered at the new head with the same sealed file, sealed and rendered once."""
+    from sqlalchemy.exc import IntegrityError
+
+    from service.documents import sealing
+
+    api, headers, protocol = _protocol_to_sign(client, accounts, app, tmp_path)
     for body in ({"nom": "Nadia Ferhat", "qualite": "personne", "methode": "nom_tape"},
                  {"nom": "Julien Castel", "qualite": "referent", "methode": "nom_tape"}):
         assert api.post(f"/api/v1/documents/{protocol['id']}/signatures", headers=headers,
@@ -202,15 +210,8 @@ def test_a_drawn_signature_s_image_is_never_an_orphan(client, accounts, app, tmp
     counted it as an orphan after 24 h, and `registry gc` deleted what sealing reads."""
     from service.registry.check import collect_orphans
     from service.registry.check import run as registry_check
-    from tests.conftest import login
 
-    app.config["SEAL_DIR"] = str(tmp_path / "cachet")
-    login(client, "orienteur@demo.example")
-    household_id = admitted_household(client, accounts, app).id
-    api = app.test_client()
-    headers = token_for(accounts["accompagnant@demo.example"])
-    protocol = api.post(f"/api/v1/menages/{household_id}/documents/protocole_crise",
-                        json=sample("protocole_crise"), headers=headers).get_json()
+    api, headers, protocol = _protocol_to_sign(client, accounts, app, tmp_path)
     assert api.post(f"/api/v1/documents/{protocol['id']}/signatures", headers=headers, json={
         "nom": "Nadia Ferhat", "qualite": "personne", "methode": "dessin",
         "dessin_png_base64": base64.b64encode(drawn_png()).decode()}).status_code == 201
