@@ -4,12 +4,26 @@ meeting, plans and protocols, extensions."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from service.finance.vocabulary import TARGET_DWELLINGS
+from service.households.alerts import NURSE_WITHIN_MONTHS
 from service.households.models import Household, Person
-from service.households.path import Contact, SupportPeriod
+from service.households.path import Contact
 from service.households.vocabulary import CONTACT_KINDS, CONTRACTS
 from service.reporting.framework import (
     ALL,
@@ -23,28 +37,29 @@ from service.reporting.framework import (
     rounded,
 )
 from service.reporting.queries import (
-    active_between,
     active_on,
+    active_supports,
     current_documents,
     first_entries,
     latest_tenancies,
     of_team,
+    team_supports,
 )
-from service.reporting.sql import day, months_in, plus_months
+from service.reporting.sql import (
+    day,
+    month_label,
+    month_rank,
+    months_back,
+    months_in,
+    plus_months,
+)
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
 
 
-def _team_supports(scope: Scope):
-    return (select(SupportPeriod.id, SupportPeriod.household_id, SupportPeriod.start,
-                   SupportPeriod.end_date, Household.reference)
-            .join(Household, Household.id == SupportPeriod.household_id).where(of_team(scope)))
-
-
 def file_active_members(scope: Scope):
-    active = (_team_supports(scope).where(active_between(scope.start, scope.end))
-              .subquery("active"))
+    active = active_supports(scope)
     adult = Person.role.in_(("demandeur", "co_demandeur"))
     return union_all(
         select(*member_row(literal("menages"), active.c.household_id, active.c.reference)),
@@ -60,56 +75,41 @@ def month_lines(scope: Scope) -> tuple[Line, ...]:
                  for i, m in enumerate(scope.months(), start=1))
 
 
-def _month_key(months, scope: Scope):
-    """m01, m02… by position in the period, so that the previous period lines up."""
-    whens = [(months.c.month == m.isoformat()[:7], literal(f"m{i:02d}"))
-             for i, m in enumerate(scope.months(), start=1)]
-    return case(*whens, else_=literal("m00"))
-
-
 def monthly_active_members(scope: Scope):
-    months = months_in(scope.start, scope.end)
-    return (select(*member_row(_month_key(months, scope), SupportPeriod.household_id,
-                               Household.reference))
+    """By month's position (m01, m02…), so that the previous period lines up."""
+    months, supports = months_in(scope.start, scope.end), team_supports(scope.structure_id)
+    return (select(*member_row(months.c.rank, supports.c.household_id, supports.c.reference))
             .select_from(months)
-            .join(SupportPeriod, and_(SupportPeriod.start <= months.c.last,
-                                      or_(SupportPeriod.end_date.is_(None),
-                                          SupportPeriod.end_date >= months.c.first)))
-            .join(Household, Household.id == SupportPeriod.household_id)
-            .where(of_team(scope)))
+            .join(supports, and_(supports.c.start <= months.c.last,
+                                 or_(supports.c.end_date.is_(None),
+                                     supports.c.end_date >= months.c.first))))
 
 
-def _dated_members(column, scope: Scope, monthly: bool):
-    """Support periods whose `column` (start or end) falls in the period; by month or not."""
-    base = (select(SupportPeriod.id, column.label("on"), Household.reference)
-            .join(Household, Household.id == SupportPeriod.household_id)
-            .where(of_team(scope), column >= day(scope.start), column <= day(scope.end)))
-    if not monthly:
-        return base
-    dated = base.subquery("dated")
-    months = months_in(scope.start, scope.end)
-    return (select(*member_row(_month_key(months, scope), dated.c.id, dated.c.reference))
-            .join(months, and_(dated.c.on >= months.c.first, dated.c.on <= months.c.last)))
+def _dated_members(column: str, scope: Scope, key=None):
+    """Support periods whose `column` (start or end_date) falls in the period, under `key`
+    (default: the month's position, from the date itself, without a join to the months)."""
+    supports = team_supports(scope.structure_id)
+    on = supports.c[column]
+    if key is None:
+        key = month_rank(on, scope.start, scope.end)
+    return (select(*member_row(key, supports.c.id, supports.c.reference))
+            .where(on >= day(scope.start), on <= day(scope.end)))
 
 
 def entries_exits_members(scope: Scope):
-    entries = _dated_members(SupportPeriod.start, scope, False).subquery("entries")
-    exits = _dated_members(SupportPeriod.end_date, scope, False).subquery("exits")
-    return union_all(
-        select(*member_row(literal("entrees"), entries.c.id, entries.c.reference)),
-        select(*member_row(literal("sorties"), exits.c.id, exits.c.reference)))
+    return union_all(_dated_members("start", scope, literal("entrees")),
+                     _dated_members("end_date", scope, literal("sorties")))
 
 
 def dwellings_members(scope: Scope):
     """Dwellings of the households whose support is active on the last day."""
-    tenancies = latest_tenancies(scope.end)
+    tenancies, supports = latest_tenancies(scope.end), team_supports(scope.structure_id)
     contract = case((tenancies.c.glissement_date <= day(scope.end), literal("glisse")),
                     else_=tenancies.c.contract)
-    return (select(*member_row(contract, tenancies.c.id, Household.reference))
-            .select_from(SupportPeriod)
-            .join(Household, Household.id == SupportPeriod.household_id)
-            .join(tenancies, tenancies.c.household_id == Household.id)
-            .where(of_team(scope), active_on(scope.end)))
+    return (select(*member_row(contract, tenancies.c.id, supports.c.reference))
+            .select_from(supports)
+            .join(tenancies, tenancies.c.household_id == supports.c.household_id)
+            .where(active_on(scope.end, supports)))
 
 
 def contacts_members(scope: Scope):
@@ -118,32 +118,36 @@ def contacts_members(scope: Scope):
             .where(of_team(scope), Contact.on >= day(scope.start), Contact.on <= day(scope.end)))
 
 
+@lru_cache(maxsize=64)
 def household_months(scope: Scope):
-    """(household, month, contacts): every calendar month of the period during which the
-    household's support was active from its first to its last day, with its contacts."""
-    months = months_in(scope.start, scope.end)
-    full = (select(SupportPeriod.household_id, Household.reference, months.c.month,
-                   months.c.first, months.c.last)
+    """(household_id, reference, month, contacts): every calendar month of the period during
+    which the household's support was active from its first to its last day, with its
+    contacts.
+
+    One GROUP BY over the full months (one row each) and the period's contacts (one row each,
+    with its month's label: no join to the months): a month is kept when it is full, with its
+    contacts counted; two support periods of a household covering one month make one
+    household-month."""
+    months, supports = months_in(scope.start, scope.end), team_supports(scope.structure_id)
+    full = (select(supports.c.household_id, months.c.month, supports.c.reference,
+                   literal(1, Integer).label("full"), literal(0, Integer).label("contact"))
             .select_from(months)
-            .join(SupportPeriod, and_(SupportPeriod.start <= months.c.first,
-                                      or_(SupportPeriod.end_date.is_(None),
-                                          SupportPeriod.end_date >= months.c.last)))
-            .join(Household, Household.id == SupportPeriod.household_id)
-            .where(of_team(scope), months.c.first >= day(scope.start),
-                   months.c.last <= day(scope.end))
-            .distinct().subquery("full_months"))
-    # The period's contacts counted by household and month first (one range scan), then
-    # matched to the full months: no per-month probe of each household's contacts.
-    counted = (select(Contact.household_id, months.c.month, func.count().label("n"))
-               .select_from(Contact)
-               .join(months, and_(Contact.on >= months.c.first, Contact.on <= months.c.last))
-               .where(Contact.on >= day(scope.start), Contact.on <= day(scope.end))
-               .group_by(Contact.household_id, months.c.month).subquery("counted"))
-    return (select(full.c.household_id, full.c.reference, full.c.month,
-                   func.coalesce(counted.c.n, 0).label("contacts"))
-            .outerjoin(counted, and_(counted.c.household_id == full.c.household_id,
-                                     counted.c.month == full.c.month))
-            .subquery("household_months"))
+            .join(supports, and_(supports.c.start <= months.c.first,
+                                 or_(supports.c.end_date.is_(None),
+                                     supports.c.end_date >= months.c.last)))
+            .where(months.c.first >= day(scope.start), months.c.last <= day(scope.end)))
+    contacts = (select(Contact.household_id, month_label(Contact.on).label("month"),
+                       cast(null(), String).label("reference"),
+                       literal(0, Integer).label("full"), literal(1, Integer).label("contact"))
+                .join(Household, Household.id == Contact.household_id)
+                .where(of_team(scope), Contact.on >= day(scope.start),
+                       Contact.on <= day(scope.end)))
+    rows = union_all(full, contacts).subquery("household_month_rows")
+    return (select(rows.c.household_id, func.max(rows.c.reference).label("reference"),
+                   rows.c.month, func.sum(rows.c.contact).label("contacts"))
+            .group_by(rows.c.household_id, rows.c.month)
+            .having(func.sum(rows.c.full) > 0)
+            .cte("household_months"))
 
 
 def intensity_members(scope: Scope):
@@ -166,21 +170,20 @@ def no_contact_members(scope: Scope):
 
 def nurse_members(scope: Scope):
     """Households whose three months after entering their dwelling end during the period."""
-    entries = first_entries()
-    deadline = plus_months(entries.c.entry, 3)
-    key = case((SupportPeriod.nurse_first_meeting.is_(None), literal("sans_rencontre")),
-               (SupportPeriod.nurse_first_meeting <= deadline, literal("dans_les_delais")),
-               else_=literal("hors_delai"))
-    return (select(*member_row(key, Household.id, Household.reference))
+    entries, supports = first_entries(), team_supports(scope.structure_id)
+    met = supports.c.nurse_first_meeting
+    key = case((met.is_(None), literal("sans_rencontre")),
+               (met <= plus_months(entries.c.entry, NURSE_WITHIN_MONTHS),
+                literal("dans_les_delais")), else_=literal("hors_delai"))
+    entered_from, entered_to = months_back(scope.start, scope.end, NURSE_WITHIN_MONTHS)
+    return (select(*member_row(key, supports.c.household_id, supports.c.reference))
             .select_from(entries)
-            .join(Household, Household.id == entries.c.household_id)
-            .join(SupportPeriod, SupportPeriod.household_id == Household.id)
-            .where(of_team(scope), deadline >= day(scope.start), deadline <= day(scope.end)))
+            .join(supports, supports.c.household_id == entries.c.household_id)
+            .where(entries.c.entry >= day(entered_from), entries.c.entry <= day(entered_to)))
 
 
 def _active_with_document(scope: Scope, kind: str, holds):
-    active = (_team_supports(scope).where(active_between(scope.start, scope.end))
-              .subquery("active"))
+    active = active_supports(scope)
     current = current_documents(kind, scope.end)
     key = case((holds(current), literal("avec")), else_=literal("sans"))
     return (select(*member_row(key, active.c.household_id, active.c.reference))
@@ -200,11 +203,10 @@ def protocols_members(scope: Scope):
 
 
 def extensions_members(scope: Scope):
-    extended = func.coalesce(func.json_array_length(SupportPeriod.extensions), 0) > 0
+    active = active_supports(scope)
+    extended = func.coalesce(func.json_array_length(active.c.extensions), 0) > 0
     key = case((extended, literal("prolonge")), else_=literal("non_prolonge"))
-    return (select(*member_row(key, SupportPeriod.household_id, Household.reference))
-            .join(Household, Household.id == SupportPeriod.household_id)
-            .where(of_team(scope), active_between(scope.start, scope.end)))
+    return select(*member_row(key, active.c.household_id, active.c.reference))
 
 
 def _with_rate(lines, part: str, label: str) -> tuple[Line, ...]:
@@ -233,11 +235,11 @@ ACTIVITY = (
     Indicator(
         "B2E", "B", "Entrées par mois",
         "Accompagnements commencés pendant le mois.", "accompagnements",
-        lambda scope: _dated_members(SupportPeriod.start, scope, True), month_lines),
+        lambda scope: _dated_members("start", scope), month_lines),
     Indicator(
         "B2S", "B", "Sorties par mois",
         "Accompagnements terminés pendant le mois.", "accompagnements",
-        lambda scope: _dated_members(SupportPeriod.end_date, scope, True), month_lines),
+        lambda scope: _dated_members("end_date", scope), month_lines),
     Indicator(
         "B3", "B", "Logements mobilisés",
         f"Logements occupés le dernier jour de la période par les ménages dont "
@@ -251,7 +253,7 @@ ACTIVITY = (
         "B7", "B", "Contacts avec les ménages",
         "Contacts enregistrés pendant la période avec les ménages de l'équipe, par type.",
         "contacts", contacts_members, tuple(Line(code, label) for code, label in CONTACT_KINDS),
-        sensitive=False),
+        sensitive=False, one_row_per_unit=True),
     Indicator(
         "B7I", "B", "Intensité de l'accompagnement",
         "Mois civils de la période pendant lesquels l'accompagnement d'un ménage était en cours "
@@ -263,7 +265,8 @@ ACTIVITY = (
          Line("taux", "Part des mois-ménages avec au moins deux contacts", RATE,
               parts=("deux_ou_plus",)),
          Line("contacts", "Contacts pendant ces mois", SUM, source=ALL, in_total=False),
-         Line("par_mois", "Contacts par ménage et par mois", RATIO, parts=("contacts",)))),
+         Line("par_mois", "Contacts par ménage et par mois", RATIO, parts=("contacts",))),
+        one_row_per_unit=True),
     Indicator(
         "B7Z", "B", "Ménages ayant eu un mois sans contact",
         "Ménages ayant eu au moins un mois civil complet d'accompagnement sans aucun contact "

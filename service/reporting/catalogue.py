@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.reporting.activity import ACTIVITY
-from service.reporting.framework import Indicator, Scope, compute
+from service.reporting.framework import Indicator, Scope, compute_many
 from service.reporting.orientation import ORIENTATION
 from service.reporting.outcomes import OUTCOMES
 from service.reporting.team import TEAM
@@ -20,10 +20,14 @@ BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
 
 def compute_all(scope: Scope) -> dict[str, dict]:
-    """{code: figures} for one period; each indicator is one or two SQL queries."""
+    """{code: figures} for one period: one statement per group of indicators, whose shared
+    subqueries (the team's support periods, the household-months…) are computed once."""
+    computed: dict[str, dict] = {}
+    for letter in GROUPS:
+        computed.update(compute_many([i for i in INDICATORS if i.group == letter], scope))
     results: dict[str, dict] = {}
     for indicator in INDICATORS:
-        result = compute(indicator, scope)
+        result = computed[indicator.code]
         if indicator.finish is not None:
             indicator.finish(result, results)
         results[indicator.code] = result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup
 
@@ -37,7 +38,7 @@ class Chart(Markup):
     """A chart as SVG markup for the PDF, which the DOCX shows as a picture of the same figure
     (service.rendering.docx reads `docx_picture`): one drawing, the same numbers in both."""
 
-    figure = None
+    figure: Any = None  # matplotlib's Figure, imported only where a bilan is drawn
     WIDTH_MM = 165.0
 
     def docx_picture(self) -> tuple[bytes, float]:

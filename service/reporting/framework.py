@@ -3,18 +3,33 @@
 An indicator declares the SQL that lists what it counts (`members`: one row per counted unit
 with its group `key`, its `unit` id, the pseudonymous `ref` a drill-down shows and an optional
 numeric `value`) and the lines it prints. The same members query gives the figures (one GROUP
-BY, plus one window query for medians) and, filtered on a key, the list of households behind a
+BY, with a window query for medians) and, filtered on a key, the list of households behind a
 figure: a figure that cannot be traced back is impossible by construction.
+
+Several indicators are computed in one statement (`compute_many`): the UNION ALL of their
+aggregates, one row per (indicator, key), so that the subqueries they share are computed once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Integer, Select, String, cast, distinct, func, null, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    cast,
+    distinct,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from service.extensions import db
 from service.households.alerts import add_months
@@ -98,6 +113,10 @@ class Indicator:
     drill: bool = True
     # Figures needing another indicator's result: finish(own result, every result so far).
     finish: Callable[[dict, dict], None] | None = None
+    # The members query cannot list a unit twice under one key (one row per contact, per
+    # household-month, by construction): its counts count rows, which spares the database a
+    # DISTINCT over the largest tables. Never for a query joining one-to-many.
+    one_row_per_unit: bool = False
 
     def lines_for(self, scope: Scope) -> tuple[Line, ...]:
         return self.lines(scope) if callable(self.lines) else self.lines
@@ -120,18 +139,56 @@ def rounded(value: Decimal | None, digits: int = 1) -> Decimal | None:
     return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
+def aggregate(indicator: Indicator, scope: Scope, lines: tuple[Line, ...]) -> Select:
+    """SELECT code, key, n (distinct units), total (sum of values), median (of values, when a
+    line asks for it): one row per key of the indicator's members query."""
+    name = f"members_{indicator.code.lower()}"
+    query = indicator.members(scope)
+    needs_median = any(line.measure == MEDIAN for line in lines)
+    # Read twice (figures and medians): a CTE, computed once.
+    members = query.cte(name) if needs_median else query.subquery(name)
+    code = cast(literal(indicator.code), String).label("code")
+    n = func.count() if indicator.one_row_per_unit else func.count(distinct(members.c.unit))
+    total = func.sum(members.c.value)
+    if not needs_median:
+        return (select(code, members.c.key, n.label("n"), total.label("total"),
+                       cast(null(), Integer).label("median"))
+                .group_by(members.c.key))
+    grouped = (select(members.c.key, n.label("n"), total.label("total"))
+               .group_by(members.c.key).subquery(f"grouped_{indicator.code.lower()}"))
+    sources = sorted({line.src for line in lines if line.measure == MEDIAN})
+    medians = median_by(members, members.c.value, members.c.key,
+                        where=members.c.key.in_(sources)).subquery(
+        f"medians_{indicator.code.lower()}")
+    return (select(code, grouped.c.key, grouped.c.n, grouped.c.total, medians.c.median)
+            .outerjoin(medians, medians.c.key == grouped.c.key))
+
+
+def compute_many(indicators: Iterable[Indicator], scope: Scope) -> dict[str, dict]:
+    """{code: figures} of several indicators for one period: one statement for all of them,
+    the UNION ALL of their aggregates (one per SQL type of their values: a UNION would turn
+    integers into decimals on PostgreSQL, and decimals into floats on SQLite)."""
+    indicators = list(indicators)
+    lines = {indicator.code: indicator.lines_for(scope) for indicator in indicators}
+    by_type: dict[type, list[Select]] = defaultdict(list)
+    for indicator in indicators:
+        part = aggregate(indicator, scope, lines[indicator.code])
+        by_type[type(part.selected_columns.total.type)].append(part)
+    grouped: dict[str, dict] = defaultdict(dict)
+    for parts in by_type.values():
+        for row in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            grouped[row.code][row.key] = row
+    return {indicator.code: figures(indicator, lines[indicator.code], grouped[indicator.code])
+            for indicator in indicators}
+
+
 def compute(indicator: Indicator, scope: Scope) -> dict:
     """The figures of one period: {"lines": [{key, label, measure, value, n}], "total"}."""
-    lines = indicator.lines_for(scope)
-    members = indicator.members(scope).subquery("members")
-    grouped = {row.key: row for row in db.session.execute(
-        select(members.c.key, func.count(distinct(members.c.unit)).label("n"),
-               func.sum(members.c.value).label("total"))
-        .group_by(members.c.key))}
-    medians = {}
-    if any(line.measure == MEDIAN for line in lines):
-        medians = {row.key: row.median for row in db.session.execute(
-            median_by(members, members.c.value, members.c.key))}
+    return compute_many((indicator,), scope)[indicator.code]
+
+
+def figures(indicator: Indicator, lines: tuple[Line, ...], grouped: dict) -> dict:
+    """The printed lines from the aggregated rows of the members query ({key: row})."""
     counts = {key: row.n for key, row in grouped.items()}
     out = []
     every = _all_groups(grouped)
@@ -146,7 +203,7 @@ def compute(indicator: Indicator, scope: Scope) -> dict:
             value = rounded(Decimal(str(row.total)) / n) \
                 if n and row is not None and row.total is not None else None
         elif line.measure == MEDIAN:
-            value = rounded(_number(medians.get(line.src)))
+            value = rounded(_number(row.median if row is not None else None))
         else:
             value = None  # rates and ratios: below, once every count is known
         out.append({"key": line.key, "label": line.label, "measure": line.measure,
@@ -167,6 +224,7 @@ def compute(indicator: Indicator, scope: Scope) -> dict:
 class _Group:
     n: int
     total: object
+    median: object = None
 
 
 def _all_groups(grouped: dict) -> _Group:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import and_, case, func, literal, select, union_all
 
 from service.auth.models import Structure
@@ -15,6 +17,7 @@ from service.reporting.queries import (
     first_entries,
     of_team,
     reference_of_referral,
+    team_supports,
 )
 from service.reporting.sql import day, days_between
 
@@ -47,15 +50,16 @@ def fiches_members(scope: Scope):
             .where(_received(scope)))
 
 
+@lru_cache(maxsize=64)
 def _last_decisions(scope: Scope):
-    """Each referral's last decision recorded during the period."""
+    """Each referral's last decision recorded during the period (A2 and A2R)."""
     ranked = (select(ReferralDecision.referral_id, ReferralDecision.decision,
                      ReferralDecision.reason,
                      func.row_number().over(partition_by=ReferralDecision.referral_id,
                                             order_by=ReferralDecision.at.desc()).label("rn"))
               .where(ReferralDecision.at >= scope.start_at, ReferralDecision.at < scope.end_before)
               .subquery("decisions_in_period"))
-    return select(ranked).where(ranked.c.rn == 1).subquery("last_decisions")
+    return select(ranked).where(ranked.c.rn == 1).cte("last_decisions")
 
 
 def decisions_members(scope: Scope):
@@ -87,11 +91,12 @@ def decision_delay_members(scope: Scope):
 def housing_delay_members(scope: Scope):
     entries, admitted = first_entries(), admissions()
     delay = days_between(entries.c.entry, admitted.c.admitted_at)
+    # Read by both branches: a CTE, computed once.
     base = (select(Household.id, Household.reference, delay.label("delay"))
             .join(entries, entries.c.household_id == Household.id)
             .join(admitted, admitted.c.household_id == Household.id)
             .where(of_team(scope), entries.c.entry >= day(scope.start),
-                   entries.c.entry <= day(scope.end)).subquery("housed"))
+                   entries.c.entry <= day(scope.end)).cte("housed"))
     return union_all(
         select(*member_row(bucket(base.c.delay, HOUSING_DELAYS, "d"), base.c.id,
                            base.c.reference, base.c.delay)),
@@ -112,11 +117,10 @@ def waiting_members(scope: Scope):
 
 
 def composition_members(scope: Scope):
-    return (select(*member_row(func.coalesce(Household.composition, "non_renseignee"),
-                               SupportPeriod.id, Household.reference))
-            .join(Household, Household.id == SupportPeriod.household_id)
-            .where(of_team(scope), SupportPeriod.start >= day(scope.start),
-                   SupportPeriod.start <= day(scope.end)))
+    supports = team_supports(scope.structure_id)
+    return (select(*member_row(func.coalesce(supports.c.composition, "non_renseignee"),
+                               supports.c.id, supports.c.reference))
+            .where(supports.c.start >= day(scope.start), supports.c.start <= day(scope.end)))
 
 
 ORIENTATION = (

@@ -6,12 +6,18 @@ from __future__ import annotations
 from sqlalchemy import and_, case, literal, or_, select, union_all
 
 from service.households.models import Household
-from service.households.path import DroitDeSuite, SupportPeriod, Tenancy
+from service.households.path import DroitDeSuite, Tenancy
 from service.households.vocabulary import REQUESTERS
 from service.reporting.framework import MEAN, MEDIAN, RATE, Indicator, Line, Scope, member_row
 from service.reporting.orientation import bucket, bucket_lines
-from service.reporting.queries import active_on, destination_class, first_entries, of_team
-from service.reporting.sql import day, days_between, plus_months
+from service.reporting.queries import (
+    active_on,
+    destination_class,
+    first_entries,
+    of_team,
+    team_supports,
+)
+from service.reporting.sql import day, days_between, months_back, plus_months
 from service.reporting.vocabulary import DESTINATION_CLASSES
 
 # APR Q22 « length of participation » buckets (DOMAIN.md §6.2 D5).
@@ -27,20 +33,20 @@ def retention_members(months: int):
     before that day takes the household out of the cohort."""
 
     def members(scope: Scope):
-        entries = first_entries()
+        entries, supports = first_entries(), team_supports(scope.structure_id)
         anniversary = plus_months(entries.c.entry, months)
-        ended_before = and_(SupportPeriod.end_date.is_not(None),
-                            SupportPeriod.end_date < anniversary)
+        ended_before = and_(supports.c.end_date.is_not(None),
+                            supports.c.end_date < anniversary)
         key = case(
-            (and_(ended_before, SupportPeriod.end_reason == "deces"), literal("deces")),
-            (or_(~ended_before, destination_class() == "permanent"), literal("maintenu")),
+            (and_(ended_before, supports.c.end_reason == "deces"), literal("deces")),
+            (or_(~ended_before, destination_class(supports) == "permanent"),
+             literal("maintenu")),
             else_=literal("non_maintenu"))
-        return (select(*member_row(key, Household.id, Household.reference))
+        entered_from, entered_to = months_back(scope.start, scope.end, months)
+        return (select(*member_row(key, supports.c.household_id, supports.c.reference))
                 .select_from(entries)
-                .join(Household, Household.id == entries.c.household_id)
-                .join(SupportPeriod, SupportPeriod.household_id == Household.id)
-                .where(of_team(scope), anniversary >= day(scope.start),
-                       anniversary <= day(scope.end)))
+                .join(supports, supports.c.household_id == entries.c.household_id)
+                .where(entries.c.entry >= day(entered_from), entries.c.entry <= day(entered_to)))
     return members
 
 
@@ -78,24 +84,24 @@ def droits_members(scope: Scope):
 
 
 def exits_members(scope: Scope):
-    return (select(*member_row(destination_class(), SupportPeriod.id, Household.reference))
-            .join(Household, Household.id == SupportPeriod.household_id)
-            .where(of_team(scope), SupportPeriod.end_date >= day(scope.start),
-                   SupportPeriod.end_date <= day(scope.end)))
+    supports = team_supports(scope.structure_id)
+    return (select(*member_row(destination_class(supports), supports.c.id,
+                               supports.c.reference))
+            .where(supports.c.end_date >= day(scope.start),
+                   supports.c.end_date <= day(scope.end)))
 
 
 def duration_members(scope: Scope):
-    leavers = (select(SupportPeriod.id, Household.reference,
-                      days_between(SupportPeriod.end_date, SupportPeriod.start).label("days"))
-               .join(Household, Household.id == SupportPeriod.household_id)
-               .where(of_team(scope), SupportPeriod.end_date >= day(scope.start),
-                      SupportPeriod.end_date <= day(scope.end)).subquery("leavers"))
-    stayers = (select(SupportPeriod.id, Household.reference,
-                      days_between(day(scope.end), SupportPeriod.start).label("days"))
-               .join(Household, Household.id == SupportPeriod.household_id)
-               .where(of_team(scope), active_on(scope.end),
-                      or_(SupportPeriod.end_date.is_(None),
-                          SupportPeriod.end_date > day(scope.end)))
+    supports = team_supports(scope.structure_id)
+    # Read by two branches, its days compared to every bucket: a CTE, computed once.
+    leavers = (select(supports.c.id, supports.c.reference,
+                      days_between(supports.c.end_date, supports.c.start).label("days"))
+               .where(supports.c.end_date >= day(scope.start),
+                      supports.c.end_date <= day(scope.end)).cte("leavers"))
+    stayers = (select(supports.c.id, supports.c.reference,
+                      days_between(day(scope.end), supports.c.start).label("days"))
+               .where(active_on(scope.end, supports),
+                      or_(supports.c.end_date.is_(None), supports.c.end_date > day(scope.end)))
                .subquery("stayers"))
     return union_all(
         select(*member_row(bucket(leavers.c.days, DURATIONS, "t"), leavers.c.id,

@@ -1,9 +1,15 @@
-"""Subqueries the indicators share: the team's households, first entries, admissions, the
-destination class of an exit, the current version of a household document at a date."""
+"""Subqueries the indicators share: the team's support periods, first entries, admissions, the
+destination class of an exit, the current version of a household document at a date.
+
+The ones several indicators read are CTEs, memoized: the same object for the same arguments, so
+that every indicator computed in one statement names the one CTE (SQLAlchemy refuses two
+unrelated CTEs of the same name) and the database computes it once for all of them.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
@@ -21,34 +27,53 @@ def of_team(scope: Scope):
     return Household.team_structure_id == scope.structure_id
 
 
-def active_between(first: date, last: date):
-    """A support period active on at least one day of [first, last]."""
-    return and_(SupportPeriod.start <= day(last),
-                or_(SupportPeriod.end_date.is_(None), SupportPeriod.end_date >= day(first)))
+def active_between(first: date, last: date, supports=None):
+    """A support period active on at least one day of [first, last]; `supports` is a FROM with
+    the columns of support_periods (the table itself by default)."""
+    columns = (supports if supports is not None else SupportPeriod.__table__).c
+    return and_(columns.start <= day(last),
+                or_(columns.end_date.is_(None), columns.end_date >= day(first)))
 
 
-def active_on(when: date):
-    return active_between(when, when)
+def active_on(when: date, supports=None):
+    return active_between(when, when, supports)
 
 
-def supports(scope: Scope):
-    """The team's support periods with their household (FROM clause of most indicators)."""
-    return SupportPeriod.__table__.join(Household, Household.id == SupportPeriod.household_id)
+@lru_cache(maxsize=16)
+def team_supports(structure_id: str):
+    """The team's support periods with their household's reference and composition."""
+    return (select(SupportPeriod.id, SupportPeriod.household_id, SupportPeriod.start,
+                   SupportPeriod.end_date, SupportPeriod.end_reason, SupportPeriod.destination,
+                   SupportPeriod.nurse_first_meeting, SupportPeriod.extensions,
+                   Household.reference, Household.composition)
+            .join(Household, Household.id == SupportPeriod.household_id)
+            .where(Household.team_structure_id == structure_id)
+            .cte("team_supports"))
 
 
+@lru_cache(maxsize=64)
+def active_supports(scope: Scope):
+    """The team's support periods active on at least one day of the period."""
+    supports = team_supports(scope.structure_id)
+    return (select(supports).where(active_between(scope.start, scope.end, supports))
+            .cte("active_supports"))
+
+
+@lru_cache(maxsize=1)
 def first_entries():
     """(household_id, entry): the first day a household entered a dwelling of the dispositif."""
     return (select(Tenancy.household_id, func.min(Tenancy.entry_date).label("entry"))
             .where(Tenancy.entry_date.is_not(None))
-            .group_by(Tenancy.household_id).subquery("first_entries"))
+            .group_by(Tenancy.household_id).cte("first_entries"))
 
 
+@lru_cache(maxsize=1)
 def admissions():
     """(household_id, admitted_at): when the Plateforme first admitted the household."""
     return (select(Referral.household_id, func.min(ReferralDecision.at).label("admitted_at"))
             .join(ReferralDecision, ReferralDecision.referral_id == Referral.id)
             .where(ReferralDecision.decision == "admis", Referral.household_id.is_not(None))
-            .group_by(Referral.household_id).subquery("admissions"))
+            .group_by(Referral.household_id).cte("admissions"))
 
 
 def latest_tenancies(as_of: date):
@@ -63,13 +88,15 @@ def latest_tenancies(as_of: date):
             .subquery("latest_tenancies"))
 
 
-def destination_class():
-    """The class of an exit's destination (DOMAIN.md §6.2 D3); a death is its own class.
+def destination_class(supports=None):
+    """The class of an exit's destination (DOMAIN.md §6.2 D3); a death is its own class;
+    `supports` as for active_between.
 
     The destination is recorded as free text today: codes and labels of the vocabulary are
     recognised whatever their case, anything else is « autre ou non renseignée »."""
-    text = func.lower(func.trim(func.coalesce(SupportPeriod.destination, "")))
-    whens = [(SupportPeriod.end_reason == "deces", literal("deces"))]
+    columns = (supports if supports is not None else SupportPeriod.__table__).c
+    text = func.lower(func.trim(func.coalesce(columns.destination, "")))
+    whens = [(columns.end_reason == "deces", literal("deces"))]
     for code, label, klass in DESTINATIONS:
         whens.append((text.in_([code, label.lower()]), literal(klass)))
     return case(*whens, else_=literal("autre"))
