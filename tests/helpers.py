@@ -7,7 +7,10 @@ import re
 import uuid
 from pathlib import Path
 
+from sqlalchemy import event
 from werkzeug.datastructures import MultiDict
+
+from service.extensions import db
 
 SAMPLE = Path(__file__).parent / "golden" / "fiche_de_lien" / "input.json"
 
@@ -71,3 +74,20 @@ def submit_draft(client, draft_id: str):
     key = found.group(1) if found else str(uuid.uuid4())
     return client.post(f"/brouillons/{draft_id}/envoyer",
                        data={"csrf_token": csrf, "idempotency_key": key}), key
+
+
+def statements_of(run) -> tuple[int, object]:
+    """(SQL statements `run()` sends, its result), from an empty session: no row read before
+    saves a statement."""
+    db.session.expunge_all()
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements), result

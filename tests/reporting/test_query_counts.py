@@ -12,7 +12,6 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from service import kinds
 from service.auth.models import User
@@ -28,6 +27,7 @@ from service.reporting.catalogue import GROUPS, compute_all
 from service.reporting.framework import Scope
 from service.timeutil import today_paris, utcnow
 from tests.conftest import login
+from tests.helpers import statements_of
 
 PDF = Rendered([RenderedFile("pdf", "application/pdf", b"%PDF-1.7\n% test counts\n%%EOF\n")],
                "0" * 64, {})
@@ -86,23 +86,6 @@ def households(people, first: int, count: int) -> None:
             db.session.flush()
             register(plan, worker["id"])
     db.session.commit()
-
-
-def statements_of(run) -> tuple[int, object]:
-    """(SQL statements `run()` sends, its result), from an empty session: no row read before
-    saves a statement."""
-    db.session.expunge_all()
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        result = run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements), result
 
 
 def team_page(client) -> tuple[int, str]:

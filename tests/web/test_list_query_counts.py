@@ -14,7 +14,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from service import kinds
 from service.auth.models import ApiToken, User
@@ -31,6 +31,7 @@ from service.registry.models import SIGNED, AuditEvent, RegistryEntry
 from service.registry.store import Rendered, RenderedFile, append
 from service.timeutil import today_paris, utcnow
 from tests.conftest import login
+from tests.helpers import statements_of
 
 PDF = Rendered([RenderedFile("pdf", "application/pdf", b"%PDF-1.7\n% test list\n%%EOF\n")],
                "0" * 64, {})
@@ -99,19 +100,9 @@ def counted(client, path: str, headers: dict | None = None) -> tuple[int, str]:
     """(SQL statements of one request, its page): after a first request, from an empty
     session, so that no row read before saves a statement."""
     assert client.get(path, headers=headers).status_code == 200
-    db.session.expunge_all()
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path, headers=headers)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    count, response = statements_of(lambda: client.get(path, headers=headers))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return len(statements), html.unescape(response.get_data(as_text=True))
+    return count, html.unescape(response.get_data(as_text=True))
 
 
 def token(people, email: str) -> dict:
