@@ -21,6 +21,7 @@ from service.extensions import db
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
 
 # The OpenAPI description of the two headers (X-Pagination is flask-smorest's component).
 HEADERS = {
@@ -38,8 +39,11 @@ class PageArguments(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1),
-                          metadata={"description": "Numéro de la page, à partir de 1."})
+    # Bounded: a page number past any list is refused, not turned into an OFFSET the
+    # database cannot hold (PostgreSQL's bigint).
+    page = fields.Integer(load_default=1, validate=validate.Range(
+        min=1, max=MAX_PAGE, error="Indiquez un numéro de page entre 1 et 1\u202f000\u202f000."),
+        metadata={"description": f"Numéro de la page, de 1 à {MAX_PAGE}."})
     per_page = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE),
                               metadata={"description": f"Éléments par page ({PER_PAGE} par "
                                                        f"défaut, {MAX_PER_PAGE} au plus)."})

@@ -320,3 +320,17 @@ def test_a_list_read_through_the_api_is_one_audit_event(app, people):
     assert event_.details["ids"] == [item["id"] for item in listed]
     assert db.session.execute(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "view")).scalar_one() == 0  # no reading of each fiche
+
+
+def test_an_api_page_number_past_any_list_is_refused_not_a_500(client, app, accounts):
+    """A page number whose OFFSET overflows PostgreSQL's bigint answered 500."""
+    from service.auth.models import ApiToken
+
+    row, secret = ApiToken.issue(accounts["orienteur@demo.example"], "Jeton de test")
+    db.session.add(row)
+    db.session.commit()
+    answer = client.get("/api/v1/fiches?page=3074457345618258203&per_page=4",
+                        headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 422, answer.get_data(as_text=True)[:300]
+    assert answer.get_json()["errors"]["query"]["page"] == [
+        "Indiquez un numéro de page entre 1 et 1\u202f000\u202f000."]
