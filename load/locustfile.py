@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import io
 import itertools
 import json
 import os
@@ -28,6 +27,8 @@ from pathlib import Path
 
 from locust import FastHttpUser, between, events, task
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
+
+from tests.drawing import drawn_png
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -47,19 +48,7 @@ PLAN = _sample("plan_action")
 PROTOCOL = _sample("protocole_crise")
 
 
-def _drawn_png() -> bytes:
-    """A stroke on a transparent canvas, as the signature pad of the browser sends it."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGBA", (600, 220), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line([(40, 150), (200, 60), (380, 170), (560, 80)],
-                               fill=(11, 46, 92, 255), width=4)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
-DRAWN = base64.b64encode(_drawn_png()).decode()
+DRAWN = base64.b64encode(drawn_png()).decode()
 
 # --- What this process saw ------------------------------------------------------------------
 

@@ -27,7 +27,6 @@ from service.notifications.models import NotificationPreference  # noqa: F401
 from service.referrals.models import Referral, ReferralDecision  # noqa: F401
 from service.registry.models import (  # noqa: F401
     AuditEvent,
-    RateEvent,
     RegistryEntry,
     RegistryFile,
     Revocation,

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from service.api import errors
 from service.api.auth import require_token
-from service.api.documents import entry_json, idempotency_key
+from service.api.documents import entries_json, entry_json, idempotency_key
 from service.api.jobs import JobSchema, job_answer
 from service.applications import comparison
 from service.applications import vocabulary as V
@@ -200,13 +200,13 @@ def preview(application_id):
 def dossiers(call_id):
     """Les dossiers déposés d'un appel (jamais les brouillons), avec leur vérification."""
     call = _run(ops.call_for, g.api_user, call_id)
+    dossiers = entries_json(dossier_entry(a) for a in comparison.submitted_applications(call))
     return [{"id": row.application_id, "structure": row.structure,
              "reference": row.reference, "type": row.kind,
              "depose_le": row.submitted_at.isoformat(), "version": row.version,
              "verification": comparison.checklist_text(row.checklist),
-             "dossier": entry_json(dossier_entry(a)), "resultat": row.outcome or None}
-            for row, a in zip(comparison.rows(call),
-                              comparison.submitted_applications(call), strict=True)]
+             "dossier": dossier, "resultat": row.outcome or None}
+            for row, dossier in zip(comparison.rows(call), dossiers, strict=True)]
 
 
 @blp.route("/appels/<call_id>/comparaison")

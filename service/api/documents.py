@@ -22,7 +22,7 @@ from service.errors import OperationError
 from service.kinds.base import MEDIA_TYPES, PERIOD
 from service.operations import documents, downloads
 from service.operations.jobs import jobs_of_entries
-from service.registry.store import is_current, latest_versions
+from service.registry.store import latest_versions
 
 blp = Blueprint("api_documents", __name__, url_prefix="/api/v1",
                 description="Registre : versions enregistrées, fichiers, documents d'une période")
@@ -40,19 +40,21 @@ def idempotency_key() -> str:
 
 
 def entries_json(entries) -> list[dict]:
-    """Several versions, with two queries in all (their jobs, their series' latest versions)
-    rather than two per version."""
+    """Versions as every endpoint returns them, with a link per file: two queries in all
+    (their jobs, their series' latest versions), whatever their number."""
     entries = list(entries)
     jobs = jobs_of_entries(e.id for e in entries)
     latest = latest_versions(list({e.series_id for e in entries}))
-    return [entry_json(e, jobs.get(e.id, []), latest.get(e.series_id) == e.version)
+    return [_entry_json(e, jobs.get(e.id, []), latest.get(e.series_id) == e.version)
             for e in entries]
 
 
-def entry_json(entry, jobs: list | None = None, current: bool | None = None) -> dict:
-    """A registered version as every endpoint returns it, with a link per file."""
-    if jobs is None:
-        jobs = jobs_of_entries([entry.id]).get(entry.id, [])
+def entry_json(entry) -> dict:
+    """One version, as entries_json gives it."""
+    return entries_json([entry])[0]
+
+
+def _entry_json(entry, jobs: list, current: bool) -> dict:
     files = [{"format": f.format, "role": f.role, "media_type": f.media_type,
               "sha256": f.sha256, "size": f.size,
               "url": url_for("api_documents.document_file", entry_id=entry.id, fmt=f.format)}
@@ -60,7 +62,7 @@ def entry_json(entry, jobs: list | None = None, current: bool | None = None) -> 
     return {
         "id": entry.id, "series_id": entry.series_id, "kind": entry.kind, "title": entry.title,
         "version": entry.version, "status": entry.status,
-        "current": is_current(entry) if current is None else current,
+        "current": current,
         "verification_code": entry.verification_code, "pdf_sha256": entry.pdf_sha256,
         "docx_sha256": entry.docx_sha256, "created_at": entry.created_at,
         "files": files,

@@ -138,7 +138,7 @@ class Fiches(MethodView):
         if has_role(user, R.ORIENTEUR):
             query = query.where(Referral.structure_id == user.structure_id)
         elif not has_role(user, R.PLATEFORME, R.ADMIN):
-            return [], pagination.empty(args).headers()
+            return [], pagination.headers(pagination.empty(args))
         page = pagination.paginate(query, args, key=Referral.id)
         shown = [r for r in page.items if can_view_referral(user, r)]  # no query: a rule
         body = _summaries_json(shown)
@@ -147,7 +147,7 @@ class Fiches(MethodView):
         audit.record("list", "referral", None, None, user=user, page=page.number,
                      count=len(shown), total=page.total, ids=[r.id for r in shown])
         db.session.commit()
-        return body, page.headers()
+        return body, pagination.headers(page)
 
     @blp.arguments(FICHE.schema, location="json")
     @blp.response(201, ReferralSchema)

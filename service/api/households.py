@@ -61,10 +61,10 @@ def household_documents(args, household_id):
     return {"reference": household.reference,
             "documents": entries_json(page.items),
             "total": page.total, "page": page.number, "per_page": page.per_page,
-            "links": page.links(),
+            "links": pagination.links(page),
             "alertes": [{"code": a.code, "message": a.message,
                          "echeance": a.due.isoformat() if a.due else None}
-                        for a in household_alerts(household.id)]}, page.headers()
+                        for a in household_alerts(household.id)]}, pagination.headers(page)
 
 
 @blp.route("/menages/<household_id>/export-rgpd", methods=["GET"])

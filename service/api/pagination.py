@@ -9,15 +9,13 @@ first_page, last_page, page, previous_page, next_page, as flask-smorest writes i
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from flask import request, url_for
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
-from service.extensions import db
+from service.pagination import Page, count, read_page
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -52,74 +50,43 @@ class PageArguments(Schema):
                                          "deprecated": True})
 
 
-@dataclass
-class ApiPage:
-    items: list
-    number: int
-    per_page: int
-    total: int
+def metadata(page: Page) -> dict:
+    """The X-Pagination object (flask-smorest's shape)."""
+    return Blueprint._make_pagination_metadata(page.number, page.per_page, page.total)
 
-    @property
-    def pages(self) -> int:
-        return -(-self.total // self.per_page)
 
-    def metadata(self) -> dict:
-        """The X-Pagination object (flask-smorest's shape)."""
-        return Blueprint._make_pagination_metadata(self.number, self.per_page, self.total)
+def links(page: Page) -> dict[str, str]:
+    """{rel: url} for first, prev, next and last (none for an empty list); every link
+    carries the page size asked for."""
+    if page.total == 0:
+        return {}
+    found = {"first": page.url(1, per_page=page.per_page)}
+    if 1 < page.number <= page.pages:
+        found["prev"] = page.url(page.number - 1, per_page=page.per_page)
+    if page.number < page.pages:
+        found["next"] = page.url(page.number + 1, per_page=page.per_page)
+    found["last"] = page.url(page.pages, per_page=page.per_page)
+    return found
 
-    def url(self, number: int) -> str:
-        """The same request (same arguments, same per_page) at page `number`."""
-        args: dict[str, Any] = {k: v for k, v in request.args.to_dict().items()
-                                if k not in ("page", "page_size")}
-        args.update(page=number, per_page=self.per_page)
-        assert request.endpoint is not None  # a page is built while serving a route
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
 
-    def links(self) -> dict[str, str]:
-        """{rel: url} for first, prev, next and last (none for an empty list)."""
-        if self.total == 0:
-            return {}
-        found = {"first": self.url(1)}
-        if 1 < self.number <= self.pages:
-            found["prev"] = self.url(self.number - 1)
-        if self.number < self.pages:
-            found["next"] = self.url(self.number + 1)
-        found["last"] = self.url(self.pages)
-        return found
-
-    def headers(self) -> dict[str, str]:
-        links = self.links()
-        headers = {"X-Pagination": json.dumps(self.metadata())}
-        if links:
-            headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
-        return headers
+def headers(page: Page) -> dict[str, str]:
+    rels = links(page)
+    found = {"X-Pagination": json.dumps(metadata(page))}
+    if rels:
+        found["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in rels.items())
+    return found
 
 
 def page_size(args: dict) -> int:
     return args.get("per_page") or args.get("page_size") or PER_PAGE
 
 
-def paginate(query: Select, args: dict, key: Any = None) -> ApiPage:
+def paginate(query: Select, args: dict, key: Any = None) -> Page:
     """One page of `query` (ordered by the caller, one row per item): its total in one
-    statement, its rows in another (by `key` first, as the pages do: see
-    page_rows). A page past the end is empty, with the total."""
-    per_page = page_size(args)
-    total = db.session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-    rows = list(db.session.execute(
-        page_rows(query, (args["page"] - 1) * per_page, per_page, key)).scalars())
-    return ApiPage(rows, args["page"], per_page, total)
+    statement, its rows in another (see service.pagination.page_rows for `key`). A page
+    past the end is empty, with the total."""
+    return read_page(query, args["page"], page_size(args), count(query), key)
 
 
-def page_rows(query: Select, offset: int, limit: int, key: Any = None) -> Select:
-    """The rows of `query` from `offset`, `limit` of them: OFFSET and LIMIT on the query, or,
-    with `key` (the listed table's primary key), on the keys alone, in a subquery the index
-    answers without reading the rows it skips; then only the page's rows are read, by key."""
-    if key is None:
-        return query.offset(offset).limit(limit)
-    keys = query.with_only_columns(key).offset(offset).limit(limit).subquery()
-    return query.where(key.in_(select(keys.c[0])))
-
-
-def empty(args: dict) -> ApiPage:
-    return ApiPage([], args["page"], page_size(args), 0)
+def empty(args: dict) -> Page:
+    return Page([], args["page"], page_size(args), 0)

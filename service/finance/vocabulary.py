@@ -26,3 +26,4 @@ ENVELOPE = {"iml_ddets": Decimal("350000"), "fsl_metropole": Decimal("227000")}
 ENVELOPE_TOTAL = sum(ENVELOPE.values(), Decimal(0))  # 577 000 €
 TARGET_DWELLINGS = 64
 TARGET_ETP = Decimal("8")
+TARGET_MANAGEMENT_ETP = Decimal("0.5")  # « dont 0,5 ETP d'encadrement » at least

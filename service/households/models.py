@@ -28,8 +28,8 @@ class Household(Model):
     number: Mapped[int] = mapped_column(Integer)
     composition: Mapped[str | None] = mapped_column(String(60))
     # The accompanying structure whose team follows the household (multi-référence).
-    team_structure_id: Mapped[str | None] = mapped_column(ForeignKey("structures.id"),
-                                                          index=True)  # every bilan filters it
+    # Every bilan filters on it: ix_households_team_structure_id_created_at_id serves.
+    team_structure_id: Mapped[str | None] = mapped_column(ForeignKey("structures.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     members: Mapped[list[Person]] = relationship(

@@ -46,8 +46,11 @@ class TeamMember(Model):
 
 class Tenancy(Model):
     __tablename__ = "tenancies"
+    # A household's dwellings by entry date (its current dwelling, the bilans' first entries).
+    __table_args__ = (Index("ix_tenancies_household_id_entry_date", "household_id",
+                            "entry_date"),)
     id: Mapped[str] = id_column()
-    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
     landlord_name: Mapped[str] = mapped_column(String(200))
     landlord_type: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(300))
@@ -90,10 +93,11 @@ class Contact(Model):
     """A contact with the household; no free-text notes here (no health content)."""
 
     __tablename__ = "contacts"
-    # A household's contacts over a period (the bilans count them per household and month).
-    __table_args__ = (Index("ix_contacts_household_id_on", "household_id", "on"),)
+    # A household's contacts by day with their kind: a household's contacts, its contacts of
+    # a period, and the bilans' counts by type and by household-month, from the index alone.
+    __table_args__ = (Index("ix_contacts_household_id_on_kind", "household_id", "on", "kind"),)
     id: Mapped[str] = id_column()
-    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
     on: Mapped[date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(30))
     professionals: Mapped[list] = mapped_column(JSON, default=list)  # user ids

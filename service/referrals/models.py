@@ -41,9 +41,9 @@ class Referral(Model):
     )
     id: Mapped[str] = id_column()
     series_id: Mapped[str] = mapped_column(ForeignKey("document_series.id"), unique=True)
-    structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"), index=True)
+    structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"))
     created_by_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(30), default=RECUE, index=True)
+    status: Mapped[str] = mapped_column(String(30), default=RECUE)
     decision_reason: Mapped[str | None] = mapped_column(String(40))
     decision_comment: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -65,8 +65,10 @@ class ReferralDecision(Model):
     """Append-only history of decisions on a referral."""
 
     __tablename__ = "referral_decisions"
+    # A fiche's decisions by date (its last decision, the bilans' admissions).
+    __table_args__ = (Index("ix_referral_decisions_referral_id_at", "referral_id", "at"),)
     id: Mapped[str] = id_column()
-    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"))
     decision: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)

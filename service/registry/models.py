@@ -143,12 +143,3 @@ class Revocation(Model):
     reason: Mapped[str] = mapped_column(String(500))
     by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class RateEvent(Model):
-    """Counts requests of rate-limited public pages (per client key), pruned as it goes."""
-
-    __tablename__ = "rate_events"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(120), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,5 +1,5 @@
-"""Records only the bilans need: staff time, collective actions, analyse de pratiques sessions;
-and the indexes their indicators read the path's records by."""
+"""Records only the bilans need: staff time, collective actions, analyse de pratiques sessions.
+(The indexes the indicators read the path's records by are declared with those tables.)"""
 
 from __future__ import annotations
 
@@ -19,21 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.extensions import Model
-from service.households.path import Contact, Tenancy
 from service.ids import id_column
-from service.referrals.models import ReferralDecision
 from service.timeutil import utcnow
-
-# What the bilan's indicators read, each answered from the index alone (migration 0015): a
-# household's contacts by day with their kind (contacts by type, the household-months), its
-# dwellings by entry (first entries, latest dwellings), a fiche's decisions by date (last and
-# first decisions, admissions).
-INDICATOR_INDEXES = (
-    Index("ix_contacts_household_id_on_kind", Contact.household_id, Contact.on, Contact.kind),
-    Index("ix_tenancies_household_id_entry_date", Tenancy.household_id, Tenancy.entry_date),
-    Index("ix_referral_decisions_referral_id_at", ReferralDecision.referral_id,
-          ReferralDecision.at),
-)
 
 
 class StaffPost(Model):

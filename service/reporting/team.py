@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy import Numeric, cast, literal, select, union_all
 
-from service.finance.vocabulary import TARGET_ETP
+from service.finance.vocabulary import TARGET_ETP, TARGET_MANAGEMENT_ETP
+from service.rendering.formatting import number
 from service.reporting.framework import (
     RATE,
     RATIO,
@@ -88,7 +89,8 @@ TEAM = (
         "B6", "B", "Équipe : ETP réalisés",
         f"Somme, pour chaque poste de l'équipe, de l'ETP multiplié par le nombre de mois "
         f"effectivement pourvus dans l'exercice, divisé par douze ; objectif de l'appel à "
-        f"candidatures : {TARGET_ETP} ETP, dont 0,5 ETP d'encadrement au moins. Ménages par "
+        f"candidatures : {number(TARGET_ETP)} ETP, dont {number(TARGET_MANAGEMENT_ETP, 1)} ETP "
+        f"d'encadrement au moins. Ménages par "
         f"ETP : ménages de la file active divisés par les ETP réalisés.", "ETP",
         staff_members,
         (*(Line(code, label, SUM) for code, label in POSTS),

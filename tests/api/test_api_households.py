@@ -11,9 +11,9 @@ from service.extensions import db
 from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
 from service.rendering import signing
+from tests.drawing import drawn_png
 from tests.web.test_household_documents import sample
 from tests.web.test_household_path import admitted_household
-from tests.web.test_signing_flow import drawn_png
 
 
 def token_for(user) -> dict:
@@ -23,14 +23,19 @@ def token_for(user) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_plan_and_signed_protocol_through_the_api(client, accounts, app, tmp_path):
+def _admitted_for_api(client, accounts, app, tmp_path) -> tuple:
+    """An admitted household and its accompanying worker on the API, the seal's key in
+    tmp_path: (API client, the worker's token headers, the household's id)."""
     from tests.conftest import login
 
     app.config["SEAL_DIR"] = str(tmp_path / "cachet")
     login(client, "orienteur@demo.example")
     household_id = admitted_household(client, accounts, app).id
-    api = app.test_client()
-    headers = token_for(accounts["accompagnant@demo.example"])
+    return app.test_client(), token_for(accounts["accompagnant@demo.example"]), household_id
+
+
+def test_plan_and_signed_protocol_through_the_api(client, accounts, app, tmp_path):
+    api, headers, household_id = _admitted_for_api(client, accounts, app, tmp_path)
     bad = api.post(f"/api/v1/menages/{household_id}/documents/plan_action",
                    json={"entete": {}}, headers=headers)
     assert bad.status_code == 422 and "Ce champ est obligatoire." in str(bad.get_json())
@@ -152,13 +157,7 @@ def test_a_household_s_documents_are_listed_in_queries_independent_of_their_numb
 def _protocol_to_sign(client, accounts, app, tmp_path) -> tuple:
     """An admitted household's protocole de crise, registered and waiting for signatures:
     (API client, the accompanying worker's token headers, the version's JSON)."""
-    from tests.conftest import login
-
-    app.config["SEAL_DIR"] = str(tmp_path / "cachet")
-    login(client, "orienteur@demo.example")
-    household_id = admitted_household(client, accounts, app).id
-    api = app.test_client()
-    headers = token_for(accounts["accompagnant@demo.example"])
+    api, headers, household_id = _admitted_for_api(client, accounts, app, tmp_path)
     protocol = api.post(f"/api/v1/menages/{household_id}/documents/protocole_crise",
                         json=sample("protocole_crise"), headers=headers).get_json()
     return api, headers, protocol

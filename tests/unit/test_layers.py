@@ -69,6 +69,7 @@ LAYERS: dict[str, int] = {
     "service.applications.checklist": 3,  # pure rules over a facts snapshot
     "service.retention": 4,  # the rules, the nightly flagging, its Celery task
     "service.retention.models": 3,  # the retention flags table
+    "service.pagination": 4,  # one page of a query, for the web and the API
     "service.uploads": 3,  # checked and cleaned PDFs (child process), their store and rows
     "service.operations": 5,
     "forms": 6,

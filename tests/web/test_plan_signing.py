@@ -16,9 +16,10 @@ from service.extensions import db
 from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
 from tests.conftest import csrf_from, login
+from tests.drawing import drawn_png
 from tests.helpers import fill_section
 from tests.web.test_household_documents import household_for_team, sample, start, submit
-from tests.web.test_signing_flow import drawn_png, sign
+from tests.web.test_signing_flow import sign
 
 
 def registered_plan(client, accounts, app):

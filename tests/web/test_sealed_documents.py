@@ -16,7 +16,8 @@ from service.extensions import db
 from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
 from tests.conftest import csrf_from
-from tests.web.test_signing_flow import drawn_png, registered_protocol, sign
+from tests.drawing import drawn_png
+from tests.web.test_signing_flow import registered_protocol, sign
 
 
 def footer_text(docx: bytes) -> str:

@@ -14,20 +14,9 @@ from service.registry.models import RegistryEntry
 from service.registry.store import blob_store
 from service.rendering import signing
 from tests.conftest import csrf_from, login
+from tests.drawing import drawn_png
 from tests.helpers import fill_section
 from tests.web.test_household_documents import household_for_team, sample, start, submit
-
-
-def drawn_png() -> bytes:
-    """A stroke on a transparent canvas, as the browser's canvas sends it."""
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGBA", (600, 220), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line([(40, 150), (200, 60), (380, 170), (560, 80)],
-                               fill=(11, 46, 92, 255), width=4)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 def registered_protocol(client, accounts, app):

@@ -25,7 +25,13 @@ from service.extensions import db
 from service.finance.forecast import ForecastLine, GapExplanation
 from service.finance.ledger import Expense
 from service.finance.schemas import ACCOUNT_CHOICES, FORECAST_CHOICES
-from service.finance.vocabulary import EXPENSE_CATEGORIES, FUNDER_LABELS, FUNDERS
+from service.finance.vocabulary import (
+    EXPENSE_CATEGORIES,
+    FUNDER_LABELS,
+    FUNDERS,
+    TARGET_ETP,
+    TARGET_MANAGEMENT_ETP,
+)
 from service.households.models import Household
 from service.operations import reporting as operations
 from service.operations.errors import OperationError
@@ -155,8 +161,9 @@ def staff():
                  lambda f: operations.record_staff_post(current_user, form_to_dict(f)), table,
                  ["Poste", "Intitulé", "ETP", "Mois pourvus", "ETP réalisés"],
                  "Poste enregistré.", "bilan_records.staff",
-                 intro="ETP réalisés : ETP × mois pourvus ÷ 12 ; l'appel à candidatures attend "
-                       "8 ETP dont 0,5 ETP d'encadrement au moins.")
+                 intro=f"ETP réalisés : ETP × mois pourvus ÷ 12 ; l'appel à candidatures "
+                       f"attend {number(TARGET_ETP)} ETP dont "
+                       f"{number(TARGET_MANAGEMENT_ETP, 1)} ETP d'encadrement au moins.")
 
 
 @bp.route("/actions-collectives", methods=["GET", "POST"])

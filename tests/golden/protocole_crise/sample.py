@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import io
 import json
 from pathlib import Path
 
-from PIL import Image, ImageDraw
-
 from service.rendering.signature_images import load_png_signature, signature_img
+from tests.drawing import drawn_png as stroke_png
 from tests.golden.fiche_de_lien.sample import TEMPLATES_DIR
 from tests.golden.fiche_de_lien.sample import sample_doc as fiche_doc
 
@@ -44,13 +42,8 @@ def sample_input() -> dict:
 
 def drawn_png() -> bytes:
     """A signature drawn on the tablet, as the signing flow keeps it (checked, trimmed PNG)."""
-    canvas = Image.new("RGBA", (600, 220), (0, 0, 0, 0))
-    pen = ImageDraw.Draw(canvas)
-    pen.line([(30, 150), (120, 60), (210, 170), (330, 80), (450, 160), (570, 90)],
-             fill=(11, 46, 92, 255), width=6)
-    out = io.BytesIO()
-    canvas.save(out, format="PNG")
-    return load_png_signature(out.getvalue())
+    return load_png_signature(stroke_png(
+        [(30, 150), (120, 60), (210, 170), (330, 80), (450, 160), (570, 90)], width=6))
 
 
 def sample_signatures() -> list[dict]:
