@@ -1,4 +1,5 @@
-"""flask commands: init-db, demo-data, create-user, create-token, registry check, retention flag."""
+"""flask commands: init-db, demo-data, create-user, create-token, registry check, retention flag
+and purge."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from service.registry.check import run as run_check
 from service.registry.models import RegistryEntry
 from service.registry.verification import revoke
 from service.reporting import synthetic
+from service.retention.erasure import SUBJECT_LABELS, due_for_erasure, erase_due
 from service.retention.flagging import flag_due
 from service.timeutil import today_paris
 
@@ -144,7 +146,9 @@ registry = AppGroup("registry", help="Registry maintenance.")
 def registry_check():
     """Recompute every hash; report missing, altered and orphan blobs; exit 1 on any fault."""
     report = run_check()
-    click.echo(f"{report.rows} versions enregistrées, {report.blobs} fichiers stockés.")
+    click.echo(f"{report.rows} versions enregistrées, {report.blobs} fichiers stockés"
+               + (f", {report.erased} versions effacées (durée de conservation)."
+                  if report.erased else "."))
     for fault in report.faults:
         click.echo(f"ANOMALIE : {fault}")
     for orphan in report.orphans:
@@ -209,3 +213,24 @@ def retention_flag(on):
     click.echo(f"Nouveaux signalements : {counts.flagged}.")
     click.echo(f"Signalements levés (activité reprise) : {counts.cleared}.")
     click.echo(f"Dossiers signalés au total : {counts.standing}.")
+
+
+@retention.command("purge")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Purge as on this day (YYYY-MM-DD); default: today in Paris.")
+@click.option("--yes", is_flag=True, help="Erase for real; without it, only say how many.")
+def retention_purge(on, yes):
+    """Erase the households and fiches whose retention flag stands and is due: a tombstone
+    and a receipt for each, the registry chain still verifying (DOMAIN.md §8.4)."""
+    day = on.date() if on else None
+    if not yes:
+        flag_due(day)
+        click.echo(f"Dossiers à effacer : {due_for_erasure(day)} (rien n'est effacé sans --yes).")
+        return
+    for erasure in erase_due(day):
+        click.echo(f"Effacement {erasure.id} : {SUBJECT_LABELS[erasure.subject_type].lower()}, "
+                   f"{erasure.counts.get('versions', 0)} version(s) ; récépissé sha256 "
+                   f"{erasure.receipt_sha256}")
+    report = run_check()
+    click.echo("Registre vérifié après l'effacement : " + ("conforme." if report.ok else
+               f"{len(report.faults)} anomalie(s), lancez « flask registry check »."))

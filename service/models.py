@@ -27,6 +27,7 @@ from service.notifications.models import NotificationPreference  # noqa: F401
 from service.referrals.models import Referral, ReferralDecision  # noqa: F401
 from service.registry.models import (  # noqa: F401
     AuditEvent,
+    ErasedEntry,
     RegistryEntry,
     RegistryFile,
     Revocation,
@@ -37,5 +38,5 @@ from service.reporting.records import (  # noqa: F401
     PracticeSession,
     StaffPost,
 )
-from service.retention.models import RetentionFlag  # noqa: F401
+from service.retention.models import Erasure, RetentionFlag  # noqa: F401
 from service.uploads.models import Upload  # noqa: F401

@@ -19,7 +19,7 @@ from service.notifications.models import REGISTRY_FAULTS, wants
 from service.notifications.tasks import QUEUE_RETRY_POLICY, send_message
 from service.registry import audit
 from service.registry.downloads import MISSING, FileFault, VerifiedFile, open_verified
-from service.registry.models import RegistryEntry
+from service.registry.models import ErasedEntry, RegistryEntry
 from service.registry.store import blob_store, download_name
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,14 @@ class StoredFileUnavailable(OperationError):
     message = ("Ce fichier ne peut pas être téléchargé : il est introuvable ou son contenu ne "
                "correspond plus à celui qui a été enregistré. L'administration du service a "
                "été prévenue ; la version enregistrée reste la référence.")
+
+
+class ErasedDocument(OperationError):
+    """The version's content was erased at the end of its retention period (DOMAIN.md §8.4)."""
+
+    status = 410
+    message = ("Ce document a été effacé au terme de sa durée de conservation : son contenu et "
+               "ses fichiers n'existent plus. Sa trace reste au registre (date, empreintes).")
 
 
 @dataclass
@@ -67,6 +75,8 @@ def download(entry: RegistryEntry, fmt: str, subject_label: str, user, **details
     stored = entry.file(fmt)
     if stored is None:
         raise NotFound()
+    if db.session.get(ErasedEntry, entry.id) is not None:
+        raise ErasedDocument()
     reading = _Reading(entry.id, entry.title, entry.version, entry.series.household_id,
                        user.id, user.role)
     try:

@@ -32,9 +32,10 @@ from service.households.path import Contact, DroitDeSuite, SupportPeriod, TeamMe
 from service.referrals.models import Referral, ReferralDecision
 from service.registry import audit
 from service.registry.downloads import open_verified
-from service.registry.models import AuditEvent, RegistryEntry
+from service.registry.models import AuditEvent, ErasedEntry, RegistryEntry
 from service.registry.store import blob_store
 from service.rendering.formatting import datetime_fr
+from service.retention.models import Erasure
 from service.timeutil import as_utc, utcnow
 
 PATH_RECORDS = (("accompagnements", SupportPeriod), ("baux", Tenancy), ("contacts", Contact),
@@ -130,6 +131,13 @@ def export_household(user, household_id: str) -> Export:
         "fiches_de_lien": [{**_row(r), "decisions": [
             _row(d) for d in _rows(ReferralDecision, referral_id=r.id)]} for r in referrals],
     }
+    erasure = db.session.execute(select(Erasure).where(
+        Erasure.subject_id == household.id)).scalar_one_or_none()
+    if erasure is not None:  # erased at the end of its retention: say so, and when
+        data["effacement"] = {"efface_le": erasure.erased_at, "regle": erasure.rule,
+                              "fondement": erasure.legal_basis}
+    erased = set(db.session.execute(select(ErasedEntry.entry_id).where(
+        ErasedEntry.entry_id.in_([e.id for e in entries]))).scalars()) if entries else set()
     documents: list[dict] = []
     data["documents"] = documents
     store = blob_store()
@@ -138,6 +146,10 @@ def export_household(user, household_id: str) -> Export:
         for entry in entries:
             files = []
             for stored in entry.files:
+                if entry.id in erased:  # the file no longer exists; its digest stays
+                    files.append({"fichier": None, "efface": True, "format": stored.format,
+                                  "sha256": stored.sha256, "taille": stored.size})
+                    continue
                 name = (f"documents/{entry.title} – {household.reference} – "
                         f"v{entry.version} – {entry.id[:8]}.{stored.format}")
                 zipped.writestr(name, b"".join(open_verified(store, stored).chunks))

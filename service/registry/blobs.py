@@ -44,6 +44,9 @@ class BlobStorage(Protocol):
 
     def exists(self, sha256: str) -> bool: ...
 
+    def delete(self, sha256: str) -> bool:
+        """Remove a blob (an erasure at the end of its retention); False if it was absent."""
+
     def digest_of_stored(self, sha256: str) -> str:
         """The SHA-256 of what is stored, read again (the integrity check)."""
 
@@ -110,6 +113,13 @@ class FilesystemBlobStore:
             return self.path(sha256).stat().st_size
         except FileNotFoundError as exc:
             raise BlobMissing(sha256) from exc
+
+    def delete(self, sha256: str) -> bool:
+        path = self.path(sha256)
+        if not path.exists():
+            return False
+        path.unlink(missing_ok=True)
+        return True
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()

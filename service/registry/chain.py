@@ -50,8 +50,10 @@ def row_hash(prev_hash: str, fields: dict, created_at_iso: str) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(content)).hexdigest()
 
 
-def entry_hash(entry) -> str:
-    """The hash a registry row must carry, recomputed from everything it stores."""
+def entry_hash(entry, erased=None) -> str:
+    """The hash a registry row must carry, recomputed from everything it stores; for a
+    version erased at the end of its retention period (`erased`, its ErasedEntry), from the
+    digests kept of the erased snapshot and render metadata."""
     if entry.hash_version == 1:
         fields = {name: getattr(entry, name) for name in CHAINED_FIELDS
                   if name not in ("docx_sha256", "docx_size")}
@@ -63,8 +65,12 @@ def entry_hash(entry) -> str:
     content["created_at"] = chained_time(entry.created_at)
     content["files"] = [f.chained() for f in sorted(entry.files, key=lambda f: f.position)
                         if f.prev_hash is None]
-    content["snapshot"] = sha256_json(entry.snapshot)
-    content["render_meta"] = sha256_json(entry.render_meta)
+    if erased is None:
+        content["snapshot"] = sha256_json(entry.snapshot)
+        content["render_meta"] = sha256_json(entry.render_meta)
+    else:
+        content["snapshot"] = entry.snapshot_sha256
+        content["render_meta"] = erased.render_meta_sha256
     content["library_versions"] = sha256_json(entry.library_versions)
     return hashlib.sha256(entry.prev_hash.encode() + canonical(content)).hexdigest()
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.registry.chain import GENESIS, entry_hash, late_file_hash, sha256_json
-from service.registry.models import RegistryEntry
+from service.registry.models import ErasedEntry, RegistryEntry
 from service.registry.store import blob_store
 
 # Tables other than the registry's that keep blobs of the same store (a drawn signature's image):
@@ -28,6 +28,7 @@ def keep_blobs(digests: Callable[[], Iterable[str]]) -> None:
 class Report:
     rows: int = 0
     blobs: int = 0
+    erased: int = 0  # versions whose content was erased at the end of their retention
     faults: list[str] = field(default_factory=list)
     # Blobs no version names, older than the grace period: left by a crash, a fault.
     orphans: list[str] = field(default_factory=list)
@@ -60,10 +61,15 @@ def run(grace_seconds: float | None = None) -> Report:
     cutoff = time.time() - report.grace_seconds
     referenced: set[str] = set()
     expected_prev = GENESIS
+    erasures = {e.entry_id: e for e in db.session.execute(select(ErasedEntry)).scalars()}
     for entry in db.session.execute(select(RegistryEntry).order_by(RegistryEntry.seq)).scalars():
         report.rows += 1
         label = f"{entry.title} v{entry.version} ({entry.id})"
-        for stored in entry.files:
+        erased = erasures.get(entry.id)
+        if erased is not None:
+            report.erased += 1
+            report.faults.extend(_erased_faults(entry, label))
+        for stored in entry.files if erased is None else ():
             referenced.add(stored.sha256)
             fmt = stored.format.upper()
             if not store.exists(stored.sha256):
@@ -73,11 +79,11 @@ def run(grace_seconds: float | None = None) -> Report:
                     f"Empreinte différente : {label}, {fmt} attendu {stored.sha256}, "
                     f"obtenu {found}")
         report.faults.extend(_file_rows_faults(entry, label))
-        if sha256_json(entry.snapshot) != entry.snapshot_sha256:
+        if erased is None and sha256_json(entry.snapshot) != entry.snapshot_sha256:
             report.faults.append(f"Données saisies modifiées : {label}")
         if entry.prev_hash != expected_prev:
             report.faults.append(f"Chaîne rompue avant {label} : une ligne manque ou a changé")
-        if entry_hash(entry) != entry.row_hash:
+        if entry_hash(entry, erased) != entry.row_hash:
             report.faults.append(f"Ligne modifiée : {label}")
         report.faults.extend(_late_file_faults(entry, label))
         expected_prev = entry.row_hash
@@ -95,6 +101,14 @@ def run(grace_seconds: float | None = None) -> Report:
             report.stale_temp.append(tmp)
             report.faults.append(f"Fichier temporaire abandonné : {tmp.name}")
     return report
+
+
+def _erased_faults(entry: RegistryEntry, label: str) -> list[str]:
+    """An erased version holds nothing of its content any more: an empty snapshot, no render
+    metadata (its files are deleted: their digests are no longer referenced)."""
+    if entry.snapshot != {} or entry.render_meta is not None:
+        return [f"Données effacées réapparues : {label}"]
+    return []
 
 
 def _late_file_faults(entry: RegistryEntry, label: str) -> list[str]:

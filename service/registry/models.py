@@ -143,3 +143,18 @@ class Revocation(Model):
     reason: Mapped[str] = mapped_column(String(500))
     by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ErasedEntry(Model):
+    """A version whose content was erased at the end of its retention period (DOMAIN.md §8.4):
+    its input snapshot and render metadata are emptied and its files deleted, its row and its
+    hashes stay. What the row hash chained of the erased content is kept here, so `registry
+    check` still verifies the chain; the database allows that one update of a registry row only
+    once this row exists (append-only, like the registry)."""
+
+    __tablename__ = "erased_entries"
+    entry_id: Mapped[str] = mapped_column(ForeignKey("registry_entries.id"), primary_key=True)
+    erasure_id: Mapped[str] = mapped_column(ForeignKey("erasures.id"), index=True)
+    # The canonical SHA-256 of the render metadata before erasure (the snapshot's is the
+    # row's snapshot_sha256).
+    render_meta_sha256: Mapped[str] = mapped_column(String(64))

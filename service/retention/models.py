@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.extensions import Model
@@ -33,3 +33,25 @@ class RetentionFlag(Model):
     flagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Set when the subject became active again; null while the flag stands.
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Erasure(Model):
+    """The tombstone of a subject erased at the end of its retention period (append-only).
+
+    It says what was erased, when, under which rule and legal basis, without saying whom:
+    `subject_digest` is the SHA-256 of the subject's id and reference, so a later request
+    about a known file can be answered (« effacé le … ») without keeping it. The receipt (a
+    PDF in the blob store) is the copy given to the data protection officer."""
+
+    __tablename__ = "erasures"
+    id: Mapped[str] = id_column()
+    subject_type: Mapped[str] = mapped_column(String(20))  # household | referral
+    subject_id: Mapped[str] = mapped_column(String(36), unique=True)
+    subject_digest: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(40))
+    legal_basis: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What was erased, as counts ({"versions": 3, "fichiers": 7, "personnes": 2…}).
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    receipt_sha256: Mapped[str] = mapped_column(String(64))

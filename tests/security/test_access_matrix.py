@@ -167,6 +167,9 @@ EXPECTED = {
     "api_applications.compare": everyone(401),
     # The files past their retention period (DOMAIN.md §8.4): the administration only.
     "retention.index": only({"admin": 200}),
+    # An erasure's receipt: the administration only (an unknown one here, so 404 for all;
+    # tests/retention/test_erasure.py downloads a real one as admin, 404 as orienteur).
+    "retention.receipt": only({}),
     # Public verification: no login, no personal data.
     "verify.index": everyone(200),
     "verify.by_code": everyone(200),
@@ -220,6 +223,7 @@ PARAMS = {
     "line": ["menages"],
     "export_format": ["csv"],
     "expense_id": ["00000000-0000-4000-8000-000000000000"],
+    "erasure_id": ["00000000-0000-4000-8000-000000000000"],
     "referral_id": ["<referral>"],
     "household_id": ["<household>"],
     "code": ["K7QF-9M2X-P4TA"],
