@@ -95,6 +95,12 @@ DEFAULTS: dict = {
     "MAIL_PASSWORD": "",
     "MAIL_SENDER": "Documents Logement d'abord <ne-pas-repondre@logement-dabord.invalid>",
     "MAIL_OUTBOX_DIR": str(GENERATED / "courriels"),
+    # ClamAV's clamd, which scans every upload before it is read (unix:/run/clamav/clamd.ctl
+    # or tcp:host:3310). Required in production; empty in development: uploads unscanned.
+    "ANTIVIRUS_CLAMD": "",
+    "ANTIVIRUS_TIMEOUT_SECONDS": 30,
+    # Where an infected upload is kept aside (read-only, never served by the service).
+    "QUARANTINE_DIR": str(GENERATED / "quarantaine"),
     "API_TITLE": "API Documents Logement d'abord",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
@@ -175,6 +181,9 @@ def _refuse_incomplete_production(config) -> None:
         # Never created here: a missing mount would otherwise fill the local disk.
         missing.append(f"FLASK_BLOB_ROOT: {root} is not a folder (is the shared volume "
                        "mounted?)")
+    if not config.get("ANTIVIRUS_CLAMD"):
+        missing.append("FLASK_ANTIVIRUS_CLAMD: the ClamAV daemon that scans every uploaded "
+                       "file (unix:/run/clamav/clamd.ctl or tcp:host:3310)")
     if missing:
         raise ConfigurationError(
             "Refusing to start with FLASK_ENV=production: these settings are missing or "

@@ -29,7 +29,8 @@ def _production(tmp_path, **settings):
     config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}",
               "ENV": "production", "SECRET_KEY": STRONG_KEY, "SEAL_PKCS12_PATH": str(seal),
               "BLOB_ROOT": str(tmp_path / "blobs"),
-              "PUBLIC_BASE_URL": "https://documents.logement-dabord.example"}
+              "PUBLIC_BASE_URL": "https://documents.logement-dabord.example",
+              "ANTIVIRUS_CLAMD": "unix:/run/clamav/clamd.ctl"}
     return create_app({**config, **settings})
 
 
@@ -38,7 +39,8 @@ def test_production_refuses_to_start_without_the_shared_settings(tmp_path):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "ENV": "production"})
     message = str(refused.value)
     assert "FLASK_ENV=production" in message
-    for setting in ("FLASK_SECRET_KEY", "FLASK_SEAL_PKCS12_PATH", "FLASK_BLOB_ROOT"):
+    for setting in ("FLASK_SECRET_KEY", "FLASK_SEAL_PKCS12_PATH", "FLASK_BLOB_ROOT",
+                    "FLASK_ANTIVIRUS_CLAMD"):
         assert f"  - {setting}: " in message, setting
 
 

@@ -53,7 +53,8 @@ def production(tmp_path) -> dict:
     blobs = tmp_path / "objets"
     blobs.mkdir()
     return {"ENV": "production", "SECRET_KEY": "k" * 64, "SEAL_PKCS12_PATH": str(seal),
-            "BLOB_ROOT": str(blobs), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.db"}
+            "BLOB_ROOT": str(blobs), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.db",
+            "ANTIVIRUS_CLAMD": "unix:/run/clamav/clamd.ctl"}
 
 
 @pytest.mark.parametrize("address", [None, "http://127.0.0.1:5000", "http://documents.fr", ""])
