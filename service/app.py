@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from service import (
     config,
+    logs,
     models,  # noqa: F401  (register every table with SQLAlchemy)
 )
 from service.api import init_api
@@ -32,7 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Named after the package, not this module: templates/ and static/ are found from there.
     app = Flask("service", instance_relative_config=False)
     config.load(app, overrides)
-    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    logs.configure(app.config.get("LOG_LEVEL", "INFO"))
     for noisy in ("weasyprint", "fontTools"):  # per-step progress lines, not events
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

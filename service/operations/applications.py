@@ -60,6 +60,9 @@ from service.uploads.store import Refused, accept
 
 Progress = Callable[[int, int, str], None]
 MAX_FILES_PER_PIECE = 5
+# A whole dossier's uploads (SECURITY P14): what a funder downloads and reads stays bounded.
+MAX_DOSSIER_FILES = 40
+MAX_DOSSIER_MB = 100
 STALE = ("La candidature a été modifiée entre-temps (dans un autre onglet ou par une autre "
          "personne de la structure) : rechargez la page pour reprendre ses dernières "
          "informations.")
@@ -234,6 +237,14 @@ def add_piece(application, piece_key: str, data: bytes, filename: str | None,
                                    "retirez-en un avant d'en ajouter."]})
     if not data:
         raise Invalid({"fichier": ["Choisissez un fichier PDF."]})
+    if len(application.pieces) >= MAX_DOSSIER_FILES:
+        raise Invalid({"fichier": [f"Le dossier compte déjà {MAX_DOSSIER_FILES} fichiers joints, "
+                                   "le maximum : retirez-en un avant d'en ajouter."]})
+    total = sum(p.upload.original_size for p in application.pieces) + len(data)
+    if total > MAX_DOSSIER_MB * 1024 * 1024:
+        raise Invalid({"fichier": [f"Avec ce fichier, les pièces du dossier dépasseraient "
+                                   f"{MAX_DOSSIER_MB} Mo au total : retirez un fichier ou "
+                                   "joignez une version plus légère."]})
     try:
         upload = accept(data, filename, user, "candidature")
     except Refused as refused:

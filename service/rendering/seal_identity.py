@@ -1,6 +1,6 @@
 """The seal's identity: a demo CA and seal certificate in a PKCS#12 file, and trust roots.
 
-Production configures its own PKCS#12 file; the demo identity is generated once, mode 0600.
+Production configures its own PKCS#12 file; the demo identity is generated once, mode 0400.
 """
 
 from __future__ import annotations
@@ -91,11 +91,12 @@ def _demo_certificates(organisation: str):
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Create `path` with mode 0600 (never overwrite); the umask cannot widen it."""
+    """Create `path` (never overwrite), then leave it read-only for its owner: mode 0400
+    (SECURITY S6), whatever the umask."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-    os.chmod(path, 0o600)
+    os.chmod(path, 0o400)
 
 
 def generate_demo_identity(directory: Path, organisation: str,
@@ -103,7 +104,7 @@ def generate_demo_identity(directory: Path, organisation: str,
     """The demo seal's PKCS#12 file in `directory`, created once (never overwritten).
 
     Without `password`, a random one is generated and written next to it (`DEMO_PASSWORD`,
-    mode 0600). The CA certificate is written as `DEMO_ROOT`: the trust root of `validate`.
+    mode 0400). The CA certificate is written as `DEMO_ROOT`: the trust root of `validate`.
     Concurrent callers (several workers starting) are serialised by a lock file.
     """
     directory = Path(directory)

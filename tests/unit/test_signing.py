@@ -113,7 +113,7 @@ def _pdfsig(pdf: bytes) -> str:
 def test_demo_identity_is_a_private_p256_seal_with_non_repudiation(identity, sealer):
     path = identity / signing.DEMO_PKCS12
     for name in (signing.DEMO_PKCS12, signing.DEMO_PASSWORD, signing.DEMO_ROOT):
-        assert stat.S_IMODE((identity / name).stat().st_mode) == 0o600, name
+        assert stat.S_IMODE((identity / name).stat().st_mode) == 0o400, name
     key, cert, others = pkcs12.load_key_and_certificates(
         path.read_bytes(), signing.demo_password(identity).encode())
     assert isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "secp256r1"

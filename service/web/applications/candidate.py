@@ -284,7 +284,9 @@ def pieces(application_id):
     labels = {f"fichier-{key}": title for key, title, _, _ in listed}
     return render_template("applications/pieces.html", application=application,
                            pieces=listed, errors=errors, labels=labels,
-                           max_files=ops.MAX_FILES_PER_PIECE), status
+                           max_files=ops.MAX_FILES_PER_PIECE,
+                           dossier_files=ops.MAX_DOSSIER_FILES,
+                           dossier_mb=ops.MAX_DOSSIER_MB), status
 
 
 @bp.route("/<application_id>/pieces/<piece_id>/retirer", methods=["POST"])
