@@ -20,6 +20,7 @@ from datetime import timedelta
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from service.app import create_app
 from service.applications.calls import create_call, seed_call
@@ -80,6 +81,23 @@ class Workers:
                     os.killpg(process.pid, signal.SIGKILL)
 
 
+def _drop_all(attempts: int = 5) -> None:
+    """Empty the shared PostgreSQL database for a new world. A session of the previous world
+    still closing (a worker's last heartbeat) can hold a lock the DROP needs, and PostgreSQL
+    answers the crossing with a deadlock, aborting the DROP: wait, and drop again."""
+    for attempt in range(attempts):
+        try:
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            return
+        except OperationalError as exc:
+            db.session.rollback()
+            if "deadlock" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(1 + attempt)
+
+
 def _world(tmp_path_factory, broker: str):
     root = tmp_path_factory.mktemp("jobs")
     url = PG_URL or f"sqlite:///{root / 'app.db'}"
@@ -90,9 +108,7 @@ def _world(tmp_path_factory, broker: str):
     app = create_app(settings)
     with app.app_context():
         if PG_URL:
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            _drop_all()
         upgrade()
         seed_accounts()
         db.session.remove()

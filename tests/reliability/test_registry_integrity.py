@@ -200,6 +200,18 @@ def test_append_only_tables_refuse_update_and_delete(app, sql):
     assert registry_check(app)[0] == 0
 
 
+@pytest.fixture(autouse=True)
+def _triggers_enabled_again(app):
+    """On PostgreSQL the tests below disable the registry's triggers in the database every
+    test shares (the per-test reset empties tables, it does not restore triggers): enable
+    them again, or later tests of the append-only rules would run without them."""
+    yield
+    if PG_URL:
+        with ctx(app) as session:
+            session.execute(text("ALTER TABLE registry_entries ENABLE TRIGGER USER"))
+            session.commit()
+
+
 def test_chain_detects_rows_changed_behind_the_triggers(app):
     """A superuser can drop the triggers; the hash chain still shows the change (R6)."""
     rows = entries(app)
