@@ -35,7 +35,7 @@ from service.registry.downloads import open_verified
 from service.registry.models import AuditEvent, ErasedEntry, RegistryEntry
 from service.registry.store import blob_store
 from service.rendering.formatting import datetime_fr
-from service.retention.models import Erasure
+from service.retention.erasure import erasure_of
 from service.timeutil import as_utc, utcnow
 
 PATH_RECORDS = (("accompagnements", SupportPeriod), ("baux", Tenancy), ("contacts", Contact),
@@ -131,8 +131,7 @@ def export_household(user, household_id: str) -> Export:
         "fiches_de_lien": [{**_row(r), "decisions": [
             _row(d) for d in _rows(ReferralDecision, referral_id=r.id)]} for r in referrals],
     }
-    erasure = db.session.execute(select(Erasure).where(
-        Erasure.subject_id == household.id)).scalar_one_or_none()
+    erasure = erasure_of(household.id)
     if erasure is not None:  # erased at the end of its retention: say so, and when
         data["effacement"] = {"efface_le": erasure.erased_at, "regle": erasure.rule,
                               "fondement": erasure.legal_basis}

@@ -32,9 +32,10 @@ from sqlalchemy import delete, func, or_, select, update
 from service.documents.models import DocumentSeries, Draft
 from service.documents.signatures import Signature
 from service.extensions import db
-from service.households.models import Household, Person
+from service.households.models import Person
 from service.households.path import Contact, DroitDeSuite, Tenancy
 from service.ids import new_id
+from service.pagination import count
 from service.referrals.models import Referral, ReferralDecision
 from service.registry import audit
 from service.registry.chain import sha256_json
@@ -42,7 +43,7 @@ from service.registry.check import keep_blobs
 from service.registry.models import ErasedEntry, RegistryEntry, RegistryFile
 from service.registry.store import blob_store
 from service.rendering.pdf import render_pdf
-from service.retention.flagging import flag_due, standing_flags
+from service.retention.flagging import flag_due, standing_flags, standing_query
 from service.retention.models import HOUSEHOLD, Erasure, RetentionFlag
 from service.retention.rules import RULES
 from service.timeutil import today_paris, utcnow
@@ -74,17 +75,18 @@ class Subject:
     referral_ids: list[str]
 
 
+def _due(day: date):
+    """The standing flags due on `day`, the oldest first (service.retention.flagging)."""
+    return standing_query().where(RetentionFlag.due_on <= day)
+
+
 def erase_due(today: date | None = None) -> list[Erasure]:
     """Erase every subject whose flag stands and is due on `today` (default: today in Paris),
     after a flagging run (a subject active again since its flag is not erased). Each subject
     is erased and committed on its own; one already erased is skipped."""
     day = today or today_paris()
     flag_due(day)
-    flags = list(db.session.execute(
-        select(RetentionFlag).where(RetentionFlag.cleared_at.is_(None),
-                                    RetentionFlag.due_on <= day,
-                                    RetentionFlag.rule.in_(list(RULES)))
-        .order_by(RetentionFlag.due_on, RetentionFlag.id)).scalars())
+    flags = list(db.session.execute(_due(day)).scalars())
     done = []
     for standing in standing_flags(flags):
         erasure = erase(standing.flag, standing.reference)
@@ -95,16 +97,12 @@ def erase_due(today: date | None = None) -> list[Erasure]:
 
 def due_for_erasure(today: date | None = None) -> int:
     """How many standing flags `erase_due` would act on (for a dry run)."""
-    day = today or today_paris()
-    return len(db.session.execute(
-        select(RetentionFlag.id).where(RetentionFlag.cleared_at.is_(None),
-                                       RetentionFlag.due_on <= day)).all())
+    return count(_due(today or today_paris()))
 
 
 def erase(flag: RetentionFlag, reference: str) -> Erasure | None:
     """Erase the subject of `flag` and commit; None if it was erased already."""
-    if db.session.execute(select(Erasure.id).where(
-            Erasure.subject_id == flag.subject_id)).first() is not None:
+    if erasure_of(flag.subject_id) is not None:
         return None
     rule = RULES[flag.rule]
     subject = _subject(flag, reference)
@@ -119,13 +117,14 @@ def erase(flag: RetentionFlag, reference: str) -> Erasure | None:
     erased_at = utcnow()
     counts = _counts(subject, entries, signatures)
     counts["fichiers"] = len(digests)
-    receipt = _receipt(subject, rule, flag.due_on, erasure_id, erased_at, counts)
+    digest = subject_digest(subject.type, subject.id, reference)
+    receipt = _receipt(subject, digest, rule, flag.due_on, erasure_id, erased_at, counts)
     # The tombstone first: the triggers allow emptying only what a recorded erasure names.
-    db.session.add(Erasure(id=erasure_id, subject_type=subject.type, subject_id=subject.id,
-                           subject_digest=subject_digest(subject.type, subject.id, reference),
-                           rule=rule.key, legal_basis=rule.legal_basis, due_on=flag.due_on,
-                           erased_at=erased_at, counts=counts,
-                           receipt_sha256=blob_store().put(receipt)))
+    erasure = Erasure(id=erasure_id, subject_type=subject.type, subject_id=subject.id,
+                      subject_digest=digest, rule=rule.key, legal_basis=rule.legal_basis,
+                      due_on=flag.due_on, erased_at=erased_at, counts=counts,
+                      receipt_sha256=blob_store().put(receipt))
+    db.session.add(erasure)
     db.session.flush()
     _erase_rows(subject, entries, signatures, erasure_id)
     db.session.delete(flag)
@@ -136,7 +135,7 @@ def erase(flag: RetentionFlag, reference: str) -> Erasure | None:
     removed = _delete_unreferenced(digests)
     log.info("retention erasure %s: %s %s, %d versions, %d files deleted",
              erasure_id, subject.type, subject.id, counts["versions"], removed)
-    return db.session.get(Erasure, erasure_id)
+    return erasure
 
 
 def subject_digest(subject_type: str, subject_id: str, reference: str) -> str:
@@ -217,7 +216,7 @@ def _erase_rows(subject: Subject, entries: list[RegistryEntry], signatures: list
                            .values(comment=None))
 
 
-def _receipt(subject: Subject, rule, due_on: date, erasure_id: str, erased_at,
+def _receipt(subject: Subject, digest: str, rule, due_on: date, erasure_id: str, erased_at,
              counts: dict[str, int]) -> bytes:
     labels = [("Versions de documents enregistrées (contenu saisi et fichiers)", "versions"),
               ("Fichiers supprimés (PDF, DOCX, archives, signatures dessinées)", "fichiers"),
@@ -230,7 +229,7 @@ def _receipt(subject: Subject, rule, due_on: date, erasure_id: str, erased_at,
     context = {"r": {
         "organisation": current_app.config["ORGANISATION_NAME"],
         "subject_label": SUBJECT_LABELS[subject.type], "reference": subject.reference,
-        "digest": subject_digest(subject.type, subject.id, subject.reference),
+        "digest": digest,
         "rule_label": rule.label, "legal_basis": rule.legal_basis, "due_on": due_on,
         "erased_at": erased_at, "erasure_id": erasure_id, "kept": KEPT[subject.type],
         "erased": [(label, counts[key]) for label, key in labels if key in counts]}}
@@ -259,7 +258,7 @@ def _receipts():
 keep_blobs(_receipts)
 
 
-def household_erasure(household: Household) -> Erasure | None:
-    """The household's erasure, if it was erased."""
+def erasure_of(subject_id: str) -> Erasure | None:
+    """The subject's erasure (a household's, a fiche's), if it was erased."""
     return db.session.execute(select(Erasure).where(
-        Erasure.subject_id == household.id)).scalar_one_or_none()
+        Erasure.subject_id == subject_id)).scalar_one_or_none()
