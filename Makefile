@@ -17,7 +17,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 system-deps:
 	@bash scripts/system-deps.sh
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps $(VENV)/.installed $(VENV)/lib/libframechunks.so
+
+# The frame chunk cache (service/interpreter.py); without a C compiler the service is only slower.
+$(VENV)/lib/libframechunks.so: service/native/frame_chunks.c $(VENV)/.installed
+	cc -O2 -Wall -Werror -shared -fPIC -o $@ $< \
+		|| echo "Sans compilateur C : le cache des blocs de pile n'est pas construit (rendus plus lents)."
 
 # The address printed in the QR codes (demo documents included) follows PORT unless it is set.
 run: setup

@@ -8,6 +8,7 @@ command -v pdfsig >/dev/null 2>&1 || needed+=(poppler-utils)
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || needed+=(libharfbuzz-subset0)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || needed+=(fonts-dejavu-core)
+command -v cc >/dev/null 2>&1 || needed+=(gcc)  # builds service/native/frame_chunks.c
 # ClamAV's daemon: the tests scan uploads with a real clamd (tests/uploads/test_antivirus.py).
 command -v clamd >/dev/null 2>&1 || needed+=(clamav-daemon)
 if [ ${#needed[@]} -eq 0 ]; then

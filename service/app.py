@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from service import (
     config,
+    interpreter,
     logs,
     models,  # noqa: F401  (register every table with SQLAlchemy)
 )
@@ -30,6 +31,7 @@ from service.web.reporting import init_app as init_reporting
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    interpreter.install_frame_chunk_cache()  # every process that renders has an app
     # Named after the package, not this module: templates/ and static/ are found from there.
     app = Flask("service", instance_relative_config=False)
     config.load(app, overrides)

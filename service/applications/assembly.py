@@ -14,7 +14,6 @@ its structure tree (the tags), outline and names are carried over without being 
 
 from __future__ import annotations
 
-import gc
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -41,6 +40,7 @@ from service.applications import contexts, pages, stamp
 from service.applications import vocabulary as V
 from service.applications.service import loaded, raw_snapshot
 from service.errors import PreflightFailed
+from service.interpreter import collector_paused
 from service.rendering.pdf import layout, render_html, write
 from service.rendering.preflight_pdf import ACTIVE
 from service.timeutil import utcnow
@@ -165,32 +165,22 @@ def lay_out(context: dict, steps: Callable[[str], None] = lambda message: None
     last pages) and the index of the page of each anchor."""
     templates = current_app.config["DOC_TEMPLATES"]
     steps("Mise en page de la couverture, du sommaire et des pièces produites")
-    document = layout(templates, render_html(templates, TEMPLATE, context))
-    where = {anchor: index for index, page in enumerate(document.pages)
-             for anchor in page.anchors}
-    steps(f"Écriture des {len(document.pages)} pages mises en page")
-    return write(document), where
+    with collector_paused():  # see service/interpreter.py
+        document = layout(templates, render_html(templates, TEMPLATE, context))
+        where = {anchor: index for index, page in enumerate(document.pages)
+                 for anchor in page.anchors}
+        steps(f"Écriture des {len(document.pages)} pages mises en page")
+        return write(document), where
 
 
 def merge(context: dict, laid_out: bytes, where: dict[str, int],
           steps: Callable[[str], None] = lambda message: None) -> bytes:
-    """pypdf's part: the uploaded pages drawn onto the laid-out PDF, every page stamped."""
-    with _collector_paused():
+    """pypdf's part: the uploaded pages drawn onto the laid-out PDF, every page stamped.
+
+    The collector is paused (service/interpreter.py): pypdf's objects live until the file is
+    written, and every full collection on the way walked them all, a third of the merge."""
+    with collector_paused():
         return _merge(context, laid_out, where, steps)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while pypdf builds the dossier: its objects live until
-    the file is written, and every full collection on the way walked the whole process (the
-    engine's fonts, stylesheets and caches) — a third of the merge's time, for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _merge(context: dict, laid_out: bytes, where: dict[str, int],

@@ -20,6 +20,7 @@ from service.errors import IdempotencyConflict, Invalid, OperationError
 from service.errors import PreflightFailed as PreflightError
 from service.extensions import db
 from service.ids import new_id
+from service.interpreter import collector_paused
 from service.jobs.queue import enqueue
 from service.kinds.base import DocumentKind, Output
 from service.registry import audit
@@ -75,7 +76,15 @@ def full_context(kind: DocumentKind, data: dict, doc_meta: dict) -> dict:
 def render(kind: DocumentKind, data: dict, doc_meta: dict, preflight: bool = True,
            outputs: tuple[Output, ...] | None = None) -> Rendered:
     """The kind's outputs (all, or those named); the PDF is PDF/A with provenance in XMP;
-    preflight checks the PDF and the DOCX rendered before anything is kept."""
+    preflight checks the PDF and the DOCX rendered before anything is kept. The collector is
+    paused for the whole of it, laid-out document and preflight included
+    (service/interpreter.py)."""
+    with collector_paused():
+        return _render(kind, data, doc_meta, preflight, outputs)
+
+
+def _render(kind: DocumentKind, data: dict, doc_meta: dict, preflight: bool,
+            outputs: tuple[Output, ...] | None) -> Rendered:
     templates = current_app.config["DOC_TEMPLATES"]
     context = full_context(kind, data, doc_meta)
     document = None

@@ -5,12 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
+from service.interpreter import collector_paused
 from service.rendering.fetcher import AssetsOnlyFetcher
 from service.rendering.jinja_env import document_env
 from service.rendering.sanitize import strip_controls
+from service.rendering.user_agent import DocumentHTML
 
 
 @lru_cache(maxsize=4)
@@ -31,7 +33,7 @@ def layout(templates_dir: str, html: str):
     """HTML -> laid-out weasyprint.Document (pages and boxes), before writing any PDF byte."""
     fetcher, fonts, css = _engine(templates_dir)
     base_url = (Path(templates_dir) / "_shared").resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+    return DocumentHTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=[css], font_config=fonts)
 
 
@@ -59,11 +61,13 @@ def _add_rdf(metadata, extra_rdf: bytes) -> None:
 
 def html_to_pdf(templates_dir: str, html: str, variant: str | None = None,
                 extra_rdf: bytes = b"") -> bytes:
-    return write(layout(templates_dir, html), variant, extra_rdf)
+    with collector_paused():  # see service/interpreter.py
+        return write(layout(templates_dir, html), variant, extra_rdf)
 
 
 def render_pdf(templates_dir: str, template: str, context: dict,
                variant: str | None = None, extra_rdf: bytes = b"") -> bytes:
     """Render `template` with `context`; metadata comes from the HTML <head> (title, meta)."""
-    html = render_html(templates_dir, template, context)
-    return html_to_pdf(templates_dir, html, variant, extra_rdf)
+    with collector_paused():  # Jinja's part too
+        html = render_html(templates_dir, template, context)
+        return html_to_pdf(templates_dir, html, variant, extra_rdf)

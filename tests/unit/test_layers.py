@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "service.extensions": 0,
     "service.errors": 0,  # French domain errors: every layer may raise them
     "service.logs": 0,  # the JSON log lines
+    "service.interpreter": 0,  # process-level interpreter tuning (collector, frame chunks)
     "service.faults": 0,  # crash injection points of the write path (tests only)
     # No Flask, no database.
     "service.rendering": 1,
