@@ -11,8 +11,10 @@ Entry points: `run(bench)` for the bench runner; `python -m bench.case_bilans 64
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,8 @@ import time
 from pathlib import Path
 
 SIZES = (64, 1000, 10_000)
+LINEARITY_FACTOR = 10  # PERFORMANCE.md: 10x the pages in at most 12x the time
+LINEARITY_BUDGET = 12.0
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,7 +48,7 @@ def measure(households: int, folder: str) -> dict:
     from service.extensions import db
     from service.registry.codes import new_code
     from service.rendering.docx import render_docx
-    from service.rendering.pdf import layout, render_html, write
+    from service.rendering.pdf import html_to_pdf, render_html
     from service.reporting import synthetic
     from service.timeutil import today_paris, utcnow
 
@@ -80,9 +84,11 @@ def measure(households: int, folder: str) -> dict:
         context = full_context(kind, data, meta)
         out["context_and_charts_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        pdf = write(layout(templates, render_html(templates, "bilan_activites.html", context)),
-                    app.config["PDF_VARIANT"])
+        html = render_html(templates, "bilan_activites.html", context)
+        pdf = html_to_pdf(templates, html, app.config["PDF_VARIANT"])
         out["pdf_s"], out["pdf_kb"] = time.perf_counter() - started, len(pdf) // 1024
+        if households == SIZES[0]:
+            out["linearity"] = _linearity(templates, html, app.config["PDF_VARIANT"])
         started = time.perf_counter()
         docx = render_docx(templates, "bilan_activites.docx", context)
         out["docx_s"], out["docx_kb"] = time.perf_counter() - started, len(docx) // 1024
@@ -93,6 +99,34 @@ def measure(households: int, folder: str) -> dict:
         db.session.remove()
         db.engine.dispose()
     return out
+
+
+def _repeated(html: str, times: int) -> str:
+    """The bilan with the sections of its <main> given `times` times (anchors only once): a
+    document whose pages grow, made of the bilan's own tables, charts and running elements."""
+    head, rest = html.split("<main>", 1)
+    sections, tail = rest.split("</main>", 1)
+    copy = re.sub(r'\sid="[^"]*"', "", sections)
+    return f"{head}<main>{sections}{copy * (times - 1)}</main>{tail}"
+
+
+def _linearity(templates: str, html: str, variant: str | None) -> dict:
+    """PDF time and pages of the bilan once and with its sections 10 times, best of two each."""
+    from pypdf import PdfReader
+
+    from service.rendering.pdf import html_to_pdf
+
+    figures = {}
+    for times in (1, LINEARITY_FACTOR):
+        source = _repeated(html, times)
+        best, pages = float("inf"), 0
+        for _ in range(2):
+            started = time.perf_counter()
+            pdf = html_to_pdf(templates, source, variant)
+            best = min(best, time.perf_counter() - started)
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        figures[str(times)] = {"pdf_s": best, "pages": pages}
+    return figures
 
 
 def _child(households: int) -> dict:
@@ -131,10 +165,21 @@ def run(bench, sizes=SIZES) -> None:
                              measured[10_000]["indicators_s"], 2.0, unit=" s")
     else:
         bench.verdicts.skip("indicators of a bilan for 10 000 households", "quick run")
-    # The bilan's pages do not grow with the households (tables of figures): the linearity
-    # budget applies to a document whose pages grow, which the bilan is not.
-    bench.verdicts.skip("bilan rendering, 10× the pages (budget ≤ 12× the time)",
-                        "the bilan's page count does not grow with the households")
+    # The bilan's pages do not grow with the households (tables of figures): linearity is
+    # measured on the bilan with its sections given 10 times, pages counted in both PDFs.
+    linearity = measured[sizes[0]].get("linearity")
+    name = "bilan rendering, 10× the pages: time / time of 1×"
+    if not linearity:
+        bench.verdicts.skip(name, "not measured")
+        return
+    one, many = linearity["1"], linearity[str(LINEARITY_FACTOR)]
+    page_factor = many["pages"] / one["pages"]
+    print(f"  linearity: {one['pages']} pages in {one['pdf_s']:.2f} s, {many['pages']} pages "
+          f"in {many['pdf_s']:.2f} s (sections given {LINEARITY_FACTOR} times; best of two)")
+    bench.verdicts.check(name, many["pdf_s"] / one["pdf_s"], LINEARITY_BUDGET * page_factor
+                         / LINEARITY_FACTOR,
+                         detail=f"{page_factor:.1f}× the pages ({one['pages']} → "
+                                f"{many['pages']}), budget 12× the time for 10× the pages")
 
 
 def main(argv: list[str]) -> None:
