@@ -82,7 +82,7 @@ _paused_by_us = False  # whether the collector was enabled when the first of the
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """No cyclic collection while any render of this process runs; one of the youngest after.
+    """No cyclic collection while any render of this process runs; one of the young after.
 
     The collector is process-wide: with several threads rendering, the last render to end turns
     it back on, and only if it was on when the first one began.
@@ -102,7 +102,8 @@ def collector_paused() -> Iterator[None]:
             if resume:
                 gc.enable()
         if resume:
-            # Everything the renders allocated is still in the youngest generation (nothing ran
-            # to promote it): collecting that one frees their cycles without walking the rest
-            # of the process, which a full collection would.
-            gc.collect(0)
+            # What the renders allocated is still young (nothing ran to promote it): the two
+            # young generations hold their cycles. A full collection would also walk the rest of
+            # the process; the youngest alone left the cycles that reach older objects to the
+            # rare full collections (120 renders grew by 120 MB, 8.5 MB with this one).
+            gc.collect(1)
