@@ -10,9 +10,9 @@ ten thousand objects) is collected at the end, in a few milliseconds, inside the
 service/native/frame_chunks.c, which keeps freed 16 KiB frame-stack chunks for reuse instead of
 unmapping them (CPython issue gh-142183). WeasyPrint's layout recursion crosses a chunk boundary
 thousands of times per document; without the cache each crossing is an mmap, a munmap and a page
-fault, about a tenth of a render spent in the kernel, and the two workers of a 2-core machine
-compete for it. The library is built by `make setup`; where it is absent (no C compiler) or the
-interpreter is not one it fits, nothing changes and the service is only slower.
+fault, about a tenth of a render spent in the kernel. The library is built by `make setup`;
+where it is absent (no C compiler) or the interpreter is not one it fits, nothing changes and
+the service is only slower.
 """
 
 from __future__ import annotations
