@@ -38,7 +38,7 @@ class _ArenaAllocator(ctypes.Structure):
     _fields_ = [("ctx", ctypes.c_void_p), ("alloc", ctypes.c_void_p), ("free", ctypes.c_void_p)]
 
 
-_installed: _ArenaAllocator | None = None  # kept alive: CPython copies it, ctypes owns the library
+# Loaded once the cache is installed; CPython copies the allocator struct, the library stays.
 _library: ctypes.CDLL | None = None
 
 
@@ -50,8 +50,8 @@ def _fits_this_interpreter() -> bool:
 
 def install_frame_chunk_cache() -> bool:
     """Install the caching arena allocator once per process; True when it is in place."""
-    global _installed, _library
-    if _installed is not None:
+    global _library
+    if _library is not None:
         return True
     if not _fits_this_interpreter() or not LIBRARY.exists():
         log.info("frame chunk cache not installed (%s)", "library not built"
@@ -64,7 +64,7 @@ def install_frame_chunk_cache() -> bool:
         ctypes.cast(library.frame_chunks_free, ctypes.c_void_p),
     )
     ctypes.pythonapi.PyObject_SetArenaAllocator(ctypes.byref(allocator))
-    _installed, _library = allocator, library
+    _library = library
     return True
 
 
