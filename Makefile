@@ -33,10 +33,13 @@ run: setup
 	@echo "Service prêt : http://127.0.0.1:$(PORT)"
 	PORT=$(PORT) bash scripts/serve.sh
 
+# The suite in parallel processes (pytest-xdist), a test file whole in one of them.
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
+
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy service forms
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 bench: setup
 	@bash scripts/bench-deps.sh

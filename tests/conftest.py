@@ -1,4 +1,10 @@
-"""Fixtures: a fresh database per test (SQLite copy of a migrated template, or PostgreSQL)."""
+"""Fixtures: a fresh database per test (SQLite copy of a migrated template, or PostgreSQL).
+
+The suite runs in two processes (pytest-xdist, `-n auto --dist loadfile`: the Makefile's PYTEST_PARALLEL):
+on PostgreSQL each process has its own database, TEST_DATABASE_URL's name with the worker's
+id appended (`lda_ci_gw0`, `lda_ci_gw1`), created when missing; a test file runs whole in one
+process, so the files that share a broker's database (tests/jobs) never cross.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +21,30 @@ from service.app import create_app
 from service.extensions import db
 from tests import second_factor
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+def _worker_database(url: str | None) -> str | None:
+    """This process's PostgreSQL database: TEST_DATABASE_URL's, suffixed under xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{url}_{worker}" if url and worker else url
+
+
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
 PASSWORD = "demo-logement-2026"
+
+
+def pytest_configure(config):
+    """Create this process's PostgreSQL database when it does not exist yet."""
+    if not PG_URL:
+        return
+    server, name = PG_URL.rsplit("/", 1)
+    admin = create_engine(f"{server.replace('postgresql://', 'postgresql+psycopg://')}/postgres",
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                              {"name": name}).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
 
 
 def _migrate(url: str, blob_root: str) -> None:

@@ -93,6 +93,22 @@ def live_server(tmp_path_factory):
             db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def queue_of_the_live_server(request):
+    """The process's Celery app sends to the live server's broker during a browser test.
+
+    Celery is configured per process by the last application created (`create_app`), and
+    the suite runs test files of other folders in this process between the browser tests
+    (pytest-xdist): without this, a job queued from the page would go to the broker folder
+    of whichever test's app was created last, where no worker listens.
+    """
+    if "live_server" in request.fixturenames:
+        from service.jobs.celery_app import configure
+
+        configure(request.getfixturevalue("live_server").app)
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
