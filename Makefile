@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 export FLASK_APP := service.app
 
-.PHONY: run test setup system-deps bench lint clean templates
+.PHONY: run test test-postgres setup system-deps bench lint clean templates
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy service forms
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
+
+# The suite again on PostgreSQL (TEST_DATABASE_URL), as .ci/run does after `make test`: the
+# tests that open no database (pure rules, rendering, golden texts, the DOCX build) ran on the
+# SQLite pass; this one runs everything that reads or writes the database.
+test-postgres: setup
+	@test -n "$(TEST_DATABASE_URL)" || { echo "TEST_DATABASE_URL is not set"; exit 2; }
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not browser" \
+		--ignore=tests/unit --ignore=tests/golden \
+		--ignore=tests/kinds/test_docx_templates_rebuild.py \
+		--ignore=tests/kinds/test_consent_statements.py \
+		--deselect "tests/kinds/test_kind_contract.py::test_sample_passes_preflight"
 
 bench: setup
 	@bash scripts/bench-deps.sh

@@ -1,9 +1,9 @@
 """Fixtures: a fresh database per test (SQLite copy of a migrated template, or PostgreSQL).
 
-The suite runs in two processes (pytest-xdist, `-n auto --dist loadfile`: the Makefile's PYTEST_PARALLEL):
-on PostgreSQL each process has its own database, TEST_DATABASE_URL's name with the worker's
-id appended (`lda_ci_gw0`, `lda_ci_gw1`), created when missing; a test file runs whole in one
-process, so the files that share a broker's database (tests/jobs) never cross.
+`make test` runs the suite in one process per core (pytest-xdist, the Makefile's
+PYTEST_PARALLEL): on PostgreSQL each process has its own database, TEST_DATABASE_URL's name with
+the worker's id appended (`lda_ci_gw0`, `lda_ci_gw1`…), created when missing; a test file runs
+whole in one process, so the files that share a broker's database (tests/jobs) never cross.
 """
 
 from __future__ import annotations

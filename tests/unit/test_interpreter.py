@@ -128,15 +128,13 @@ def test_a_collector_turned_off_by_someone_else_stays_off():
 WORKER = """
 import sys
 sys.path.insert(0, ".")
-from pathlib import Path
+from bench.server import proc_status
 from service.rendering.docx import render_docx
 from service.rendering.pdf import render_pdf
 from tests.golden.fiche_de_lien.sample import sample_context
 
 def rss_kb():
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+    return proc_status()["VmRSS"]
 
 def one():
     render_pdf("doc_templates", "fiche_de_lien.html", sample_context())
